@@ -1,0 +1,96 @@
+package io.oprelay.localkafka;
+
+import io.oprelay.support.RelayTestProfiles;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+/**
+ * The local configuration: no broker supplied from outside, so the app embeds its own KRaft broker.
+ * Proves the app becomes ready on it and that a record round-trips through it.
+ */
+@QuarkusTest
+@TestProfile(LocalRunTest.LocalRun.class)
+class LocalRunTest {
+
+    static final int PORT = RelayTestProfiles.freePort();
+
+    public static class LocalRun implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                return Map.of(
+                        "relay.local-kafka.included", "true",
+                        "relay.local-kafka.port", String.valueOf(PORT),
+                        "relay.local-kafka.data-dir", Files.createTempDirectory("local-kafka").toString(),
+                        "kafka.bootstrap.servers", "localhost:" + PORT);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
+
+    @Test
+    void becomesReadyOnTheEmbeddedBroker() {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().get("/q/health/ready").then().statusCode(200).body(containsString("UP")));
+    }
+
+    @Test
+    void recordRoundTripsThroughTheEmbeddedBroker() {
+        String topic = "local-roundtrip-" + UUID.randomUUID();
+        String bootstrap = "localhost:" + PORT;
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        try (var producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "conv-1", "hello")).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        Properties consumerProps = new Properties();
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "roundtrip-" + UUID.randomUUID());
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return !seen.isEmpty();
+            });
+        }
+        assertThat(seen).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("conv-1");
+            assertThat(r.value()).isEqualTo("hello");
+        });
+    }
+}
