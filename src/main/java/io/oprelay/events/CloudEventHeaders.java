@@ -1,0 +1,43 @@
+package io.oprelay.events;
+
+import io.oprelay.twilio.OutputFormat;
+
+/**
+ * The CloudEvents Kafka protocol binding (binary mode) as the relay uses it: attribute headers are
+ * {@code ce_<attribute>}, the data is the record value, and {@code content-type} names its media type.
+ */
+public final class CloudEventHeaders {
+
+    public static final String SPEC_VERSION = "ce_specversion";
+    public static final String ID = "ce_id";
+    public static final String TYPE = "ce_type";
+    public static final String SOURCE = "ce_source";
+    public static final String SUBJECT = "ce_subject";
+    public static final String TIME = "ce_time";
+    public static final String DATA_SCHEMA = "ce_dataschema";
+    public static final String CONTENT_TYPE = "content-type";
+    /** Extension attribute: which path brought the result, {@code poll} or {@code webhook}. */
+    public static final String RELAY_PATH = "ce_relaypath";
+    /** Extension attribute: the outputFormat exactly as Twilio sent it (useful on the {@code .other} topic). */
+    public static final String OUTPUT_FORMAT = "ce_outputformat";
+
+    public static final String SPEC_VERSION_VALUE = "1.0";
+    public static final String JSON = "application/json";
+    public static final String PATH_POLL = "poll";
+    public static final String PATH_WEBHOOK = "webhook";
+
+    private static final String TYPE_PREFIX = "io.oprelay.operatorresult.";
+
+    private CloudEventHeaders() {
+    }
+
+    /** The stable event type of a result of this format, for example {@code io.oprelay.operatorresult.json.v1}. */
+    public static String typeOf(OutputFormat format) {
+        return TYPE_PREFIX + format.slug() + ".v1";
+    }
+
+    /** The event type announcing that the result was deleted at Twilio through the relay. */
+    public static String deletedTypeOf(OutputFormat format) {
+        return TYPE_PREFIX + format.slug() + ".deleted.v1";
+    }
+}
