@@ -1,0 +1,246 @@
+package io.oprelay.simulator;
+
+import io.oprelay.twilio.OutputFormat;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * The simulator's state, for its HTTP endpoints and for tests that drive it in the same JVM: the results, the sort
+ * order, the feed of new results, and the injected faults. Whether it serves at all is decided at run time.
+ */
+@ApplicationScoped
+public class Simulator {
+
+    private static final Logger LOG = Logger.getLogger(Simulator.class);
+
+    private final SimulatorConfig config;
+    private final ResultStore store = new ResultStore();
+    private final Catalog catalog;
+    private final ResultGenerator generator;
+    private final PageTokens tokens;
+    private final Random faultDice;
+    private final AtomicReference<FaultSettings> faults;
+    private volatile boolean enabled;
+    private volatile SortOrder sortOrder;
+    private volatile double rate;
+    private double carry;
+    private long lastTick;
+
+    public Simulator(SimulatorConfig config) {
+        this.config = config;
+        this.enabled = config.enabled();
+        this.sortOrder = config.sortOrder();
+        this.rate = config.rate();
+        this.catalog = new Catalog(config.seed(), config.accountId().orElse(null), config.configurations(),
+                System.currentTimeMillis());
+        this.generator = new ResultGenerator(catalog, config.seed(), config.quirks());
+        this.tokens = new PageTokens(config.tokenSecret().map(s -> s.getBytes(StandardCharsets.UTF_8))
+                .orElseGet(Simulator::randomKey));
+        this.faultDice = new Random(config.seed());
+        this.faults = new AtomicReference<>(FaultSettings.from(config.faults()));
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (enabled && config.backlog() > 0) {
+            long started = System.nanoTime();
+            addBacklog(config.backlog(), config.backlogSpan());
+            LOG.infof("Simulator serving /simulator/v3/OperatorResults with a backlog of %d results (made in %d ms)",
+                    config.backlog(), Duration.ofNanos(System.nanoTime() - started).toMillis());
+        }
+    }
+
+    /** Adds the results that {@code rate} asks for since the last tick. */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void feed() {
+        long now = System.nanoTime();
+        int due;
+        synchronized (this) {
+            double elapsed = lastTick == 0 ? 1.0 : (now - lastTick) / 1e9;
+            lastTick = now;
+            if (!enabled || rate <= 0) {
+                carry = 0;
+                return;
+            }
+            carry += rate * elapsed;
+            due = (int) Math.floor(carry);
+            carry -= due;
+        }
+        if (due > 0) {
+            add(due);
+        }
+    }
+
+    /** Whether the endpoints serve; when false they answer 404. */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** Turns the endpoints and the feed on or off at run time. */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** Adds {@code count} results created now, of any format, in the generator's own conversations. */
+    public List<String> add(int count) {
+        return add(count, Set.of(), null);
+    }
+
+    /**
+     * Adds {@code count} results created now.
+     *
+     * @param formats        the formats to choose from; all four when empty
+     * @param conversationId the conversation they belong to (a {@code conv_conversation_} id), or null
+     * @return the ids added, oldest first
+     */
+    public synchronized List<String> add(int count, Set<OutputFormat> formats, String conversationId) {
+        List<String> ids = new ArrayList<>(count);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < count; i++) {
+            StoredResult result = generator.next(now, formats, conversationId);
+            store.put(result);
+            ids.add(result.id());
+        }
+        return ids;
+    }
+
+    /** Adds {@code count} results spread evenly over the {@code span} before now, as a start backlog. */
+    public synchronized void addBacklog(int count, Duration span) {
+        long end = System.currentTimeMillis();
+        long start = end - span.toMillis();
+        for (int i = 0; i < count; i++) {
+            store.put(generator.next(start + (span.toMillis() * i) / Math.max(1, count), Set.of(), null));
+        }
+    }
+
+    /** Removes every result. */
+    public void clear() {
+        store.clear();
+    }
+
+    /** How many results there are. */
+    public int count() {
+        return store.size();
+    }
+
+    /** Every id, in ascending (creation) order. */
+    public List<String> ids() {
+        return store.ids();
+    }
+
+    /** One result as served, if present. */
+    public Optional<StoredResult> find(String id) {
+        return store.get(id);
+    }
+
+    /** Deletes one result; false when absent. */
+    public boolean delete(String id) {
+        return store.remove(id);
+    }
+
+    /** The list order for new first pages (a token keeps the order it was issued with). */
+    public SortOrder sortOrder() {
+        return sortOrder;
+    }
+
+    public void setSortOrder(SortOrder order) {
+        this.sortOrder = order;
+    }
+
+    /** New results per second. */
+    public double rate() {
+        return rate;
+    }
+
+    public void setRate(double perSecond) {
+        this.rate = Math.max(0, perSecond);
+    }
+
+    /** Whether newly generated results include the quirks of real payloads. */
+    public synchronized void setQuirks(boolean enabled) {
+        generator.quirks(enabled);
+    }
+
+    /** The faults in force. */
+    public FaultSettings faults() {
+        return faults.get();
+    }
+
+    /** Replaces the faults in force; see {@link FaultSettings#problem()} for what is accepted. */
+    public void setFaults(FaultSettings settings) {
+        String problem = settings.problem();
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        faults.set(settings);
+    }
+
+    /** Back to the faults configured at start. */
+    public void resetFaults() {
+        faults.set(FaultSettings.from(config.faults()));
+    }
+
+    /** The accepted credentials, when restricted. */
+    boolean accepts(String username, String password) {
+        return !username.isEmpty() && !password.isEmpty()
+                && config.auth().username().map(username::equals).orElse(true)
+                && config.auth().password().map(password::equals).orElse(true);
+    }
+
+    /** Rolls the dice of the 429 and 500 shares: the status to inject, or 0. */
+    int injectedStatus() {
+        FaultSettings current = faults.get();
+        if (current.rateLimitShare() <= 0 && current.serverErrorShare() <= 0) {
+            return 0;
+        }
+        double roll;
+        synchronized (faultDice) {
+            roll = faultDice.nextDouble();
+        }
+        if (roll < current.rateLimitShare()) {
+            return 429;
+        }
+        return roll < current.rateLimitShare() + current.serverErrorShare() ? 500 : 0;
+    }
+
+    /** Uses one page of a page counter; true when this page gets that fault. */
+    boolean takePageFault(Function<FaultSettings, Integer> counter, UnaryOperator<FaultSettings> decrement) {
+        while (true) {
+            FaultSettings current = faults.get();
+            if (counter.apply(current) <= 0) {
+                return false;
+            }
+            if (faults.compareAndSet(current, decrement.apply(current))) {
+                return true;
+            }
+        }
+    }
+
+    ResultStore.Page page(Filters filters, SortOrder order, String cursor, boolean forward, int size) {
+        return store.page(filters, order, cursor, forward, size);
+    }
+
+    PageTokens tokens() {
+        return tokens;
+    }
+}

@@ -1,0 +1,118 @@
+package io.oprelay.simulator;
+
+import io.oprelay.twilio.OutputFormat;
+import io.oprelay.twilio.Ttid;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Run-time control of the simulator: faults, results and status. Answers 404 while the simulator is disabled.
+ * It has no authentication of its own: expose the simulator only where its callers are trusted.
+ */
+@Path("/simulator/admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class SimulatorAdminResource {
+
+    static final int MAX_ADD = 1_000_000;
+    private static final Pattern CONVERSATION_ID = Ttid.pattern("conv_conversation");
+
+    /** The answer of {@code POST /simulator/admin/results}. */
+    public record AddedResults(int added, int total, String firstId, String lastId) {
+    }
+
+    /** The answer of {@code GET /simulator/admin/status}. */
+    public record SimulatorStatus(boolean enabled, int results, SortOrder sortOrder, double rate,
+                                 FaultSettings faults) {
+    }
+
+    private final Simulator simulator;
+
+    public SimulatorAdminResource(Simulator simulator) {
+        this.simulator = simulator;
+    }
+
+    @GET
+    @Path("/status")
+    public Response status() {
+        if (!simulator.enabled()) {
+            return TwilioAnswers.disabled();
+        }
+        return Response.ok(new SimulatorStatus(true, simulator.count(), simulator.sortOrder(), simulator.rate(),
+                simulator.faults())).build();
+    }
+
+    @GET
+    @Path("/faults")
+    public Response faults() {
+        return simulator.enabled() ? Response.ok(simulator.faults()).build() : TwilioAnswers.disabled();
+    }
+
+    @PUT
+    @Path("/faults")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response setFaults(FaultSettings settings) {
+        if (!simulator.enabled()) {
+            return TwilioAnswers.disabled();
+        }
+        if (settings == null) {
+            return TwilioAnswers.invalid("body", "Send the fault settings as a JSON object");
+        }
+        String problem = settings.problem();
+        if (problem != null) {
+            return TwilioAnswers.invalid("body", problem);
+        }
+        simulator.setFaults(settings);
+        return Response.ok(simulator.faults()).build();
+    }
+
+    @POST
+    @Path("/results")
+    public Response addResults(@QueryParam("count") Integer count, @QueryParam("format") List<String> formats,
+                               @QueryParam("conversationId") String conversationId) {
+        if (!simulator.enabled()) {
+            return TwilioAnswers.disabled();
+        }
+        if (count == null || count < 1 || count > MAX_ADD) {
+            return TwilioAnswers.invalid("count", "count must be an integer from 1 to " + MAX_ADD);
+        }
+        Set<OutputFormat> chosen = EnumSet.noneOf(OutputFormat.class);
+        for (String format : formats) {
+            OutputFormat parsed = OutputFormat.of(format);
+            if (parsed == OutputFormat.OTHER) {
+                return TwilioAnswers.invalid("format", "format must be CLASSIFICATION, JSON, TEXT or EXTRACTION, was "
+                        + format.toUpperCase(Locale.ROOT));
+            }
+            chosen.add(parsed);
+        }
+        if (conversationId != null && !CONVERSATION_ID.matcher(conversationId).matches()) {
+            return TwilioAnswers.invalid("conversationId", "conversationId must match " + CONVERSATION_ID.pattern());
+        }
+        List<String> ids = simulator.add(count, chosen, conversationId);
+        return Response.ok(new AddedResults(ids.size(), simulator.count(), ids.get(0), ids.get(ids.size() - 1)))
+                .build();
+    }
+
+    @DELETE
+    @Path("/results")
+    public Response clear() {
+        if (!simulator.enabled()) {
+            return TwilioAnswers.disabled();
+        }
+        simulator.clear();
+        return Response.noContent().build();
+    }
+}
