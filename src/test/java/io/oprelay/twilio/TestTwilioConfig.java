@@ -19,6 +19,10 @@ public record TestTwilioConfig(String baseUrl, Optional<String> username, Option
                 new TestRetry(attempts, Duration.ofMillis(5), Duration.ofMillis(40), maxRetryAfter));
     }
 
+    public TestTwilioConfig withReadTimeout(Duration timeout) {
+        return new TestTwilioConfig(baseUrl, username, password, connectTimeout, timeout, retry);
+    }
+
     public record TestRetry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxRetryAfter)
             implements Retry {
     }

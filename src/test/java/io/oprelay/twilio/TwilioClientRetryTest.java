@@ -1,0 +1,297 @@
+package io.oprelay.twilio;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.oprelay.support.RelayTestProfiles;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.Readiness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+
+@QuarkusTest
+class TwilioClientRetryTest {
+
+    private static final String PATH = "/v3/OperatorResults";
+    private static final String PASSWORD = "s3cr3t-auth-token-value";
+    private static final String ID = "intelligence_operatorresult_01k6fc25s7epm9qtk8rszbv3q5";
+    private static final String ITEM = "{\"id\":\"" + ID + "\",\"outputFormat\":\"CLASSIFICATION\","
+            + "\"result\":{\"label\":\"POSITIVE\"}}";
+    private static final String PAGE = "{\"items\":[" + ITEM + "],\"meta\":{\"key\":\"items\",\"pageSize\":1}}";
+    private static final String ERROR = "{\"code\":%d,\"message\":\"%s\",\"httpStatusCode\":%d,\"userError\":true,"
+            + "\"params\":{\"parameter\":\"pageToken\"}}";
+    private static WireMockServer wireMock;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    @Readiness
+    TwilioReadiness readiness;
+
+    private TestTwilioConfig config;
+
+    @BeforeAll
+    static void startWireMock() {
+        wireMock = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        wireMock.start();
+    }
+
+    @AfterAll
+    static void stopWireMock() {
+        wireMock.stop();
+    }
+
+    @BeforeEach
+    void reset() {
+        wireMock.resetAll();
+        config = TestTwilioConfig.of(wireMock.baseUrl(), "SK0123", PASSWORD);
+    }
+
+    @AfterEach
+    void credentialsWorkAgain() {
+        readiness.callSucceeded();
+    }
+
+    private TwilioClient client(TwilioConfig config) {
+        return new TwilioClient(config, registry, readiness);
+    }
+
+    private static ListQuery firstPage() {
+        return new ListQuery(Optional.empty(), Optional.empty(), Optional.empty(), 50, Optional.empty());
+    }
+
+    /** First answer {@code first}, then the page. */
+    private void stubOnce(ResponseDefinitionBuilder first) {
+        MappingBuilder failing = get(urlPathEqualTo(PATH)).inScenario("retry").whenScenarioStateIs(STARTED)
+                .willReturn(first).willSetStateTo("answered");
+        wireMock.stubFor(failing);
+        wireMock.stubFor(get(urlPathEqualTo(PATH)).inScenario("retry").whenScenarioStateIs("answered")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(PAGE)));
+    }
+
+    private int requests() {
+        return wireMock.findAll(getRequestedFor(urlPathEqualTo(PATH))).size();
+    }
+
+    @Test
+    void waitsAsRetryAfterAsksThenSucceeds() {
+        stubOnce(aResponse().withStatus(429).withHeader("Retry-After", "1")
+                .withBody(ERROR.formatted(20429, "Too many requests", 429)));
+
+        long started = System.nanoTime();
+        ResultPage page = client(config).list(firstPage());
+
+        assertThat(page.items()).extracting(RawResult::id).containsExactly(ID);
+        assertThat(requests()).isEqualTo(2);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(registry.find(TwilioMetrics.RETRIES).tag("endpoint", "list").tag("reason", "rate_limited")
+                .counter()).isNotNull();
+        assertThat(registry.find(TwilioMetrics.REQUESTS).tag("endpoint", "list").tag("status", "429").counter())
+                .isNotNull();
+    }
+
+    @Test
+    void honoursXRateLimitReset() {
+        stubOnce(aResponse().withStatus(429).withHeader("X-RateLimit-Reset", "1")
+                .withHeader("X-RateLimit-Remaining", "0").withBody(ERROR.formatted(20429, "Too many requests", 429)));
+
+        long started = System.nanoTime();
+        client(config).list(firstPage());
+
+        assertThat(requests()).isEqualTo(2);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    }
+
+    @Test
+    void retriesA429WithoutHeadersAfterABackoff() {
+        stubOnce(aResponse().withStatus(429).withBody(ERROR.formatted(20429, "Too many requests", 429)));
+
+        assertThat(client(config).list(firstPage()).items()).hasSize(1);
+        assertThat(requests()).isEqualTo(2);
+    }
+
+    @Test
+    void retriesAServerError() {
+        stubOnce(aResponse().withStatus(500).withBody(ERROR.formatted(20500, "Internal server error", 500)));
+
+        assertThat(client(config).list(firstPage()).items()).hasSize(1);
+        assertThat(requests()).isEqualTo(2);
+    }
+
+    @Test
+    void retriesAMalformedPage() {
+        stubOnce(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(PAGE.substring(0, PAGE.length() / 2)));
+
+        assertThat(client(config).list(firstPage()).items()).hasSize(1);
+        assertThat(requests()).isEqualTo(2);
+        assertThat(registry.find(TwilioMetrics.RETRIES).tag("reason", "malformed").counter()).isNotNull();
+    }
+
+    @Test
+    void retriesATimeout() {
+        stubOnce(aResponse().withStatus(200).withFixedDelay(2_000).withBody(PAGE));
+
+        ResultPage page = client(config.withReadTimeout(Duration.ofMillis(300))).list(firstPage());
+
+        assertThat(page.items()).hasSize(1);
+        assertThat(requests()).isEqualTo(2);
+    }
+
+    @Test
+    void reportsNoAnswerAsStatusZeroAfterTheAttempts() {
+        TwilioConfig closed = TestTwilioConfig.of("http://127.0.0.1:" + RelayTestProfiles.freePort(), "SK0123",
+                PASSWORD);
+
+        assertThatThrownBy(() -> client(closed).list(firstPage()))
+                .isInstanceOfSatisfying(TwilioApiException.class, e -> {
+                    assertThat(e.status()).isZero();
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.retryAfter()).isPresent();
+                    assertThat(e.getMessage()).doesNotContain(PASSWORD);
+                });
+    }
+
+    @Test
+    void givesUpWithRetryAfterCappedByMaxRetryAfter() {
+        wireMock.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(429).withHeader("Retry-After",
+                "3600").withBody(ERROR.formatted(20429, "Too many requests", 429))));
+
+        assertThatThrownBy(() -> client(config.withRetry(1, Duration.ofSeconds(2))).list(firstPage()))
+                .isInstanceOfSatisfying(TwilioApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(429);
+                    assertThat(e.code()).contains(20429);
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(2));
+                });
+        assertThat(requests()).isEqualTo(1);
+    }
+
+    @Test
+    void givesUpAfterMaxAttemptsOfServerErrors() {
+        wireMock.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(503)));
+
+        assertThatThrownBy(() -> client(config).list(firstPage()))
+                .isInstanceOfSatisfying(TwilioApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.retryAfter()).isPresent();
+                });
+        assertThat(requests()).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 401, 403, 404})
+    void neverRetriesClientErrors(int status) {
+        wireMock.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(ERROR.formatted(20001, "Invalid pageToken", status))));
+
+        assertThatThrownBy(() -> client(config).list(firstPage()))
+                .isInstanceOfSatisfying(TwilioApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(status);
+                    assertThat(e.code()).contains(20001);
+                    assertThat(e.userError()).isTrue();
+                    assertThat(e.params()).containsEntry("parameter", "pageToken");
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.retryAfter()).isEmpty();
+                });
+        assertThat(requests()).isEqualTo(1);
+    }
+
+    @Test
+    void readinessGoesDownAfter401WithoutShowingThePassword() {
+        wireMock.stubFor(get(urlPathEqualTo(PATH)).inScenario("auth").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(401).withBody(ERROR.formatted(20003, "Authenticate", 401)))
+                .willSetStateTo("fixed"));
+        wireMock.stubFor(get(urlPathEqualTo(PATH)).inScenario("auth").whenScenarioStateIs("fixed")
+                .willReturn(aResponse().withStatus(200).withBody(PAGE)));
+        TwilioClient client = client(config);
+
+        assertThatThrownBy(() -> client.list(firstPage()))
+                .isInstanceOfSatisfying(TwilioApiException.class, e -> {
+                    assertThat(e.authFailure()).isTrue();
+                    assertThat(e.getMessage()).doesNotContain(PASSWORD);
+                });
+        given().get("/q/health/ready").then().statusCode(503)
+                .body(containsString("relay.twilio.password"))
+                .body(containsString("RELAY_TWILIO_USERNAME"))
+                .body(not(containsString(PASSWORD)));
+        given().get("/q/metrics").then().body(not(containsString(PASSWORD)));
+
+        client.list(firstPage());
+
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void sendsEveryFilterAndBasicAuthOnEveryPage() {
+        String conversation = "conv_conversation_01k1etk2y5f1y9fpe2epfdtvv2";
+        String configuration = "intelligence_configuration_01kermhm82e5mr98nbeh1hpmbn";
+        String operator = "intelligence_operator_01kcgy1ew0e9x8re6jq542zt8b";
+        wireMock.stubFor(get(urlPathEqualTo(PATH)).withQueryParam("pageToken", absent()).willReturn(aResponse()
+                .withStatus(200).withBody("{\"items\":[" + ITEM + "],\"meta\":{\"key\":\"items\",\"pageSize\":1,"
+                        + "\"nextToken\":\"tok-2\"}}")));
+        wireMock.stubFor(get(urlPathEqualTo(PATH)).withQueryParam("pageToken", equalTo("tok-2"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"items\":[],\"meta\":{\"key\":\"items\","
+                        + "\"pageSize\":0,\"previousToken\":\"tok-1\"}}")));
+        TwilioClient client = client(config);
+        ListQuery query = new ListQuery(Optional.of(conversation), Optional.of(configuration), Optional.of(operator),
+                1000, Optional.empty());
+
+        ResultPage first = client.list(query);
+        ResultPage second = client.list(query.withPageToken(first.nextToken()));
+
+        assertThat(first.nextToken()).contains("tok-2");
+        assertThat(second.items()).isEmpty();
+        assertThat(second.nextToken()).isEmpty();
+        assertThat(second.previousToken()).contains("tok-1");
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("SK0123:" + PASSWORD).getBytes());
+        wireMock.verify(2, getRequestedFor(urlPathEqualTo(PATH))
+                .withQueryParam("conversationId", equalTo(conversation))
+                .withQueryParam("intelligenceConfigurationId", equalTo(configuration))
+                .withQueryParam("operatorId", equalTo(operator))
+                .withQueryParam("pageSize", equalTo("1000"))
+                .withHeader("Authorization", equalTo(basic)));
+    }
+
+    @Test
+    void fetchesAndDeletesOneResult() {
+        wireMock.stubFor(get(urlPathEqualTo(PATH + "/" + ID)).willReturn(aResponse().withStatus(200)
+                .withBody("  " + ITEM + "\n")));
+        wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo(PATH + "/" + ID))
+                .willReturn(aResponse().withStatus(204)));
+        TwilioClient client = client(config);
+
+        RawResult result = client.fetch(ID);
+        client.delete(ID);
+
+        assertThat(result.jsonText()).isEqualTo(ITEM);
+        assertThat(registry.find(TwilioMetrics.REQUESTS).tag("endpoint", "delete").tag("status", "204").counter())
+                .isNotNull();
+        assertThat(registry.find(TwilioMetrics.DURATION).tag("endpoint", "fetch").timer()).isNotNull();
+    }
+}
