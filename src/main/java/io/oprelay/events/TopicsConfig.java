@@ -32,6 +32,13 @@ public interface TopicsConfig {
     @WithDefault("relay.feed-checkpoints")
     String checkpoints();
 
+    /**
+     * Partitions of the checkpoint topic when the relay creates it. Each partition is also the unit of feed ownership:
+     * the replica assigned a partition runs the feeds that hash to it.
+     */
+    @WithDefault("12")
+    int checkpointPartitions();
+
     /** Partitions of the result topics when the relay creates them. */
     @WithDefault("6")
     int partitions();

@@ -1,0 +1,89 @@
+package io.oprelay.kafka;
+
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Builds the relay's own Kafka clients from the application's {@code kafka.*} settings (bootstrap, SASL, TLS), so one
+ * set of connection settings serves every client.
+ */
+@ApplicationScoped
+public class KafkaClients {
+
+    /** Keys of the {@code kafka.*} map that are not client settings. */
+    private static final java.util.Set<String> NOT_CLIENT_SETTINGS = java.util.Set.of("devservices", "health");
+
+    private final Map<String, Object> base;
+
+    public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        Map<String, Object> copy = new HashMap<>();
+        kafkaConfig.forEach((key, value) -> {
+            if (NOT_CLIENT_SETTINGS.stream().noneMatch(key::startsWith)) {
+                copy.put(key, value);
+            }
+        });
+        this.base = Map.copyOf(copy);
+    }
+
+    /** Connection settings shared by every client. */
+    public Map<String, Object> common() {
+        return base;
+    }
+
+    /**
+     * A transactional producer: {@code acks=all} and idempotence set explicitly, as exactly-once needs them.
+     *
+     * @param transactionalId stable per unit of work (per feed), so a restarted or duplicate writer fences the old one
+     */
+    public KafkaProducer<String, byte[]> transactionalProducer(String transactionalId, String clientId) {
+        Map<String, Object> props = new HashMap<>(base);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** A consumer that sees committed records only; no group unless {@code groupId} is given. */
+    public KafkaConsumer<String, byte[]> committedReader(String clientId, String groupId, Map<String, Object> extra) {
+        Map<String, Object> props = new HashMap<>(base);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        if (groupId != null) {
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        props.putAll(extra);
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public Admin admin(String clientId) {
+        Map<String, Object> props = new HashMap<>(base);
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        return Admin.create(props);
+    }
+}

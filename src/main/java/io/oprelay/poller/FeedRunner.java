@@ -1,0 +1,253 @@
+package io.oprelay.poller;
+
+import io.oprelay.events.CloudEventHeaders;
+import io.oprelay.events.ResultEvents;
+import io.oprelay.publisher.FeedPublisher;
+import io.oprelay.publisher.FencedException;
+import io.oprelay.publisher.PublishFailedException;
+import io.oprelay.twilio.OperatorResultsApi;
+import io.oprelay.twilio.OutputFormat;
+import io.oprelay.twilio.RawResult;
+import io.oprelay.twilio.ResultPage;
+import io.oprelay.twilio.TwilioApiException;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The sweep loop of one feed owned by this instance: opens the feed's publisher (fencing any other writer and
+ * restoring the committed checkpoint), then sweeps the list page by page, committing each page's new results with the
+ * checkpoint. Paces itself: the next sweep at once when the last one stopped at the page limit, after the interval
+ * when it reached the end, after the wait Twilio asked for on 429, and with doubling back-off on failures.
+ */
+final class FeedRunner implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(FeedRunner.class);
+
+    private final Feed feed;
+    private final OperatorResultsApi api;
+    private final FeedPublisher publisher;
+    private final ResultEvents events;
+    private final PollerConfig config;
+    private final PollerMetrics metrics;
+    private final FeedStatus status;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private volatile boolean running = true;
+    private boolean triggered;
+    private FeedCursor cursor;
+    private int failures;
+
+    FeedRunner(Feed feed, OperatorResultsApi api, FeedPublisher publisher, ResultEvents events, PollerConfig config,
+               PollerMetrics metrics, FeedStatus status) {
+        this.feed = feed;
+        this.api = api;
+        this.publisher = publisher;
+        this.events = events;
+        this.config = config;
+        this.metrics = metrics;
+        this.status = status;
+    }
+
+    /** Outcome of one sweep, deciding the pause before the next. */
+    private record Outcome(String name, Duration pause) {
+    }
+
+    @Override
+    public void run() {
+        status.state(FeedStatus.State.STARTING);
+        try {
+            while (running) {
+                Outcome outcome = step();
+                if (!running) {
+                    break;
+                }
+                pause(outcome.pause());
+            }
+        } finally {
+            publisher.close();
+            status.state(FeedStatus.State.STANDBY);
+        }
+    }
+
+    private Outcome step() {
+        try {
+            if (cursor == null) {
+                status.state(FeedStatus.State.STARTING);
+                cursor = new FeedCursor(publisher.open(), config.lookback());
+                status.cursor(cursor);
+                status.kafkaHealthy();
+                LOG.infof("feed %s: owned here; resuming (complete through %s, %s)", feed.name(),
+                        cursor.completeThrough(), cursor.resumeToken().isPresent() ? "with a page token" : "from the top");
+            }
+            Outcome outcome = sweep();
+            failures = 0;
+            return outcome;
+        } catch (FencedException e) {
+            cursor = null;
+            status.state(FeedStatus.State.FENCED);
+            status.failed(e.getMessage(), false);
+            metrics.failure(feed.name(), "fenced");
+            LOG.warnf("feed %s: %s; will check ownership again", feed.name(), e.getMessage());
+            return new Outcome("fenced", backoff());
+        } catch (PublishFailedException e) {
+            cursor = null;
+            status.state(FeedStatus.State.BACKING_OFF);
+            status.failed("Kafka: " + e.getMessage(), true);
+            metrics.failure(feed.name(), "kafka");
+            LOG.warnf("feed %s: nothing published and the checkpoint kept: %s", feed.name(), e.getMessage());
+            return new Outcome("kafka-error", backoff());
+        } catch (TwilioApiException e) {
+            status.state(FeedStatus.State.BACKING_OFF);
+            status.failed("Twilio: HTTP " + e.status() + " " + e.getMessage(), false);
+            metrics.failure(feed.name(), e.authFailure() ? "twilio-auth" : "twilio");
+            Duration wait = e.retryAfter().filter(d -> e.status() == 429).orElseGet(this::backoff);
+            LOG.warnf("feed %s: Twilio answered %d (%s); next attempt in %s", feed.name(), e.status(),
+                    e.getMessage(), wait);
+            return new Outcome("twilio-error", wait);
+        } catch (RuntimeException e) {
+            cursor = null;
+            status.state(FeedStatus.State.BACKING_OFF);
+            status.failed(e.getClass().getSimpleName() + ": " + e.getMessage(), false);
+            metrics.failure(feed.name(), "unexpected");
+            LOG.errorf(e, "feed %s: sweep failed", feed.name());
+            return new Outcome("error", backoff());
+        }
+    }
+
+    private Outcome sweep() {
+        status.state(FeedStatus.State.SWEEPING);
+        long began = System.nanoTime();
+        Set<String> tokensSeen = new HashSet<>();
+        Map<OutputFormat, Long> found = new EnumMap<>(OutputFormat.class);
+        Optional<String> token = cursor.resumeToken();
+        boolean restarted = false;
+        int pages = 0;
+        String outcome;
+        while (true) {
+            if (!running) {
+                outcome = "stopped";
+                break;
+            }
+            if (pages >= config.maxPagesPerSweep()) {
+                outcome = "page limit";
+                break;
+            }
+            ResultPage page;
+            try {
+                page = api.list(feed.query().withPageToken(token));
+            } catch (TwilioApiException e) {
+                if (e.status() == 400 && token.isPresent() && !restarted) {
+                    LOG.warnf("feed %s: page token rejected (%s); restarting the sweep from the top", feed.name(),
+                            e.getMessage());
+                    metrics.tokenRestart(feed.name());
+                    cursor.dropResumeToken();
+                    token = Optional.empty();
+                    tokensSeen.clear();
+                    restarted = true;
+                    continue;
+                }
+                throw e;
+            }
+            pages++;
+            token.ifPresent(tokensSeen::add);
+            PageStep step = cursor.plan(token, page, tokensSeen, Instant.now());
+            commit(step);
+            step.fresh().forEach(r -> found.merge(r.view().format(), 1L, Long::sum));
+            if (step.endsSweep()) {
+                outcome = step.endReason().get();
+                break;
+            }
+            token = step.nextToken();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        metrics.sweep(feed.name(), outcome.replace(' ', '-'), took, pages);
+        status.sweepEnded(Instant.now(), outcome);
+        status.state(FeedStatus.State.IDLE);
+        if (!found.isEmpty()) {
+            LOG.infof("feed %s: published %s in %d page(s), %d ms (%s)", feed.name(), found, pages, took.toMillis(),
+                    outcome);
+        }
+        return new Outcome(outcome, "page limit".equals(outcome) ? Duration.ZERO : config.interval());
+    }
+
+    private void commit(PageStep step) {
+        boolean changed = !step.fresh().isEmpty()
+                || !step.next().resumeToken().equals(cursor.resumeToken())
+                || !step.next().completeThrough().equals(cursor.completeThrough())
+                || step.next().order() != cursor.order()
+                || step.endsSweep();
+        if (changed) {
+            List<ProducerRecord<String, byte[]>> records = new ArrayList<>(step.fresh().size());
+            for (RawResult result : step.fresh()) {
+                records.add(events.created(result, CloudEventHeaders.PATH_POLL));
+            }
+            publisher.commit(records, step.next(), step.added(), () -> cursor.windowAfter(step));
+        }
+        cursor.apply(step);
+        status.cursor(cursor);
+        Map<OutputFormat, Long> byFormat = new EnumMap<>(OutputFormat.class);
+        step.fresh().forEach(r -> byFormat.merge(r.view().format(), 1L, Long::sum));
+        byFormat.forEach((format, count) -> {
+            status.published(format, count);
+            metrics.published(feed.name(), format, CloudEventHeaders.PATH_POLL, count);
+        });
+    }
+
+    private Duration backoff() {
+        failures = Math.min(failures + 1, 30);
+        long max = config.maxBackoff().toMillis();
+        long base = Math.min(max, 1000L << Math.min(failures - 1, 16));
+        long jitter = ThreadLocalRandom.current().nextLong(base / 4 + 1);
+        return Duration.ofMillis(Math.min(max, base - base / 8 + jitter));
+    }
+
+    private void pause(Duration duration) {
+        if (duration.isZero()) {
+            return;
+        }
+        lock.lock();
+        try {
+            long remaining = duration.toNanos();
+            while (running && !triggered && remaining > 0) {
+                remaining = wake.awaitNanos(remaining);
+            }
+            triggered = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts a sweep now instead of at the end of the current pause. */
+    void trigger() {
+        lock.lock();
+        try {
+            triggered = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks the loop to end after the page in hand; the caller joins the thread. */
+    void stop() {
+        running = false;
+        trigger();
+    }
+}

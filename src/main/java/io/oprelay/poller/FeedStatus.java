@@ -1,0 +1,110 @@
+package io.oprelay.poller;
+
+import io.oprelay.twilio.OutputFormat;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a feed is doing, as shown by {@code GET /api/feeds} and the readiness check. Thread-safe. */
+public final class FeedStatus {
+
+    /** Where a feed stands on this instance. */
+    public enum State {
+        /** Another replica owns the feed (or none has been assigned yet). */
+        STANDBY,
+        /** Owned here; restoring the checkpoint. */
+        STARTING,
+        /** Owned here; sweeping. */
+        SWEEPING,
+        /** Owned here; waiting for the next sweep. */
+        IDLE,
+        /** Owned here; the last attempt failed and is being retried. */
+        BACKING_OFF,
+        /** Another instance fenced this one's writer. */
+        FENCED
+    }
+
+    /** A read-only copy for the API. */
+    public record View(String feed, State state, Instant completeThrough, boolean resumeTokenPresent, int windowSize,
+                       String sortOrder, Instant lastSweepAt, String lastSweepOutcome, Map<String, Long> publishedByFormat,
+                       long errors, String lastError, boolean kafkaHealthy) {
+    }
+
+    private final String feed;
+    private State state = State.STANDBY;
+    private Instant completeThrough;
+    private boolean resumeTokenPresent;
+    private int windowSize;
+    private String sortOrder = "UNKNOWN";
+    private Instant lastSweepAt;
+    private String lastSweepOutcome;
+    private final Map<OutputFormat, Long> published = new EnumMap<>(OutputFormat.class);
+    private long errors;
+    private String lastError;
+    private boolean kafkaHealthy = true;
+
+    public FeedStatus(String feed) {
+        this.feed = feed;
+    }
+
+    public synchronized void state(State newState) {
+        state = newState;
+    }
+
+    public synchronized void cursor(FeedCursor cursor) {
+        completeThrough = cursor.completeThrough();
+        resumeTokenPresent = cursor.resumeToken().isPresent();
+        windowSize = cursor.windowSize();
+        sortOrder = cursor.order().name();
+    }
+
+    public synchronized void published(OutputFormat format, long count) {
+        published.merge(format, count, Long::sum);
+    }
+
+    public synchronized void sweepEnded(Instant at, String outcome) {
+        lastSweepAt = at;
+        lastSweepOutcome = outcome;
+    }
+
+    public synchronized void failed(String error, boolean kafka) {
+        errors++;
+        lastError = error;
+        if (kafka) {
+            kafkaHealthy = false;
+        }
+    }
+
+    public synchronized void kafkaHealthy() {
+        kafkaHealthy = true;
+    }
+
+    public synchronized boolean isKafkaHealthy() {
+        return kafkaHealthy;
+    }
+
+    public synchronized Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    public synchronized Instant completeThrough() {
+        return completeThrough;
+    }
+
+    public String feed() {
+        return feed;
+    }
+
+    public synchronized View view() {
+        Map<String, Long> byFormat = new java.util.TreeMap<>();
+        published.forEach((format, count) -> byFormat.put(format.slug(), count));
+        return new View(feed, state, completeThrough, resumeTokenPresent, windowSize, sortOrder, lastSweepAt,
+                lastSweepOutcome, byFormat, errors, lastError, kafkaHealthy);
+    }
+}

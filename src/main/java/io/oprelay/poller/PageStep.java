@@ -1,0 +1,26 @@
+package io.oprelay.poller;
+
+import io.oprelay.publisher.Checkpoint;
+import io.oprelay.twilio.RawResult;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one page changes, computed before anything is written: the results to publish and the checkpoint after them.
+ *
+ * @param fresh     results not published before, in page order
+ * @param added     their ids with creation times (epoch milliseconds)
+ * @param next      checkpoint after the page (its {@code published} is the one before the page: see
+ *                  {@link FeedCursor#windowAfter(PageStep)})
+ * @param nextToken token of the next page of this sweep; absent when the sweep ends with this page
+ * @param endReason why the sweep ends here (end of list, repeated token, reached published results), or empty
+ */
+public record PageStep(List<RawResult> fresh, Map<String, Long> added, Checkpoint next, Optional<String> nextToken,
+                       Optional<String> endReason) {
+
+    public boolean endsSweep() {
+        return endReason.isPresent();
+    }
+}

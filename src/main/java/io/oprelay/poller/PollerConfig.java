@@ -1,0 +1,51 @@
+package io.oprelay.poller;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** How feeds are swept. */
+@ConfigMapping(prefix = "relay.poller")
+public interface PollerConfig {
+
+    /** Runs the poller on this instance (switch off to run the router alone). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Pause between sweeps when the last one ended at the end of the list. */
+    @WithDefault("5S")
+    Duration interval();
+
+    /** Results asked per page, 1..1000. */
+    @WithDefault("1000")
+    int pageSize();
+
+    /** How far behind the newest published result late or reordered results are still caught. */
+    @WithDefault("10M")
+    Duration lookback();
+
+    /** Pages in one sweep before it ends and resumes from its token in the next one (guards against endless lists). */
+    @WithDefault("1000")
+    int maxPagesPerSweep();
+
+    /** Longest wait after consecutive failures (Twilio or Kafka); the wait doubles from one second up to this. */
+    @WithDefault("60S")
+    Duration maxBackoff();
+
+    /** Consumer group through which replicas share out the feeds (one owner per feed). */
+    @WithDefault("relay-poller")
+    String groupId();
+
+    /** How soon a replica that stopped answering loses its feeds to the others. */
+    @WithDefault("6S")
+    Duration sessionTimeout();
+
+    /** Prefix of the per-feed transactional id; the id must stay the same across restarts so zombies are fenced. */
+    @WithDefault("oprelay-")
+    String transactionalIdPrefix();
+
+    /** Checkpoint id segments kept before they are merged and pruned into fewer records. */
+    @WithDefault("64")
+    int maxCheckpointSegments();
+}

@@ -1,0 +1,55 @@
+package io.oprelay.poller;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.oprelay.twilio.OutputFormat;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/** The poller's meters, all under the {@code relay.} prefix with low-cardinality tags. */
+@ApplicationScoped
+public class PollerMetrics {
+
+    private final MeterRegistry registry;
+
+    public PollerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void published(String feed, OutputFormat format, String path, long count) {
+        Counter.builder("relay.results.published").description("Operator results published to Kafka")
+                .tag("format", format.slug()).tag("path", path).tag("feed", feed)
+                .register(registry).increment(count);
+    }
+
+    public void sweep(String feed, String outcome, Duration duration, int pages) {
+        Timer.builder("relay.poller.sweep.duration").description("Duration of feed sweeps")
+                .tag("feed", feed).tag("outcome", outcome).register(registry).record(duration);
+        Counter.builder("relay.poller.pages").description("List pages read").tag("feed", feed)
+                .register(registry).increment(pages);
+    }
+
+    public void tokenRestart(String feed) {
+        Counter.builder("relay.poller.token.restarts").description("Sweeps restarted because a page token was rejected")
+                .tag("feed", feed).register(registry).increment();
+    }
+
+    public void failure(String feed, String kind) {
+        Counter.builder("relay.poller.failures").description("Sweep attempts that failed")
+                .tag("feed", feed).tag("kind", kind).register(registry).increment();
+    }
+
+    /** Seconds between now and the feed's complete-through mark. */
+    public void checkpointLag(String feed, Supplier<Instant> completeThrough) {
+        registry.gauge("relay.poller.checkpoint.lag.seconds", java.util.List.of(io.micrometer.core.instrument.Tag.of(
+                "feed", feed)), completeThrough, supplier -> {
+                    Instant mark = supplier.get();
+                    return mark == null || mark.equals(Instant.EPOCH) ? Double.NaN
+                            : Duration.between(mark, Instant.now()).toMillis() / 1000.0;
+                });
+    }
+}

@@ -1,0 +1,225 @@
+package io.oprelay.poller;
+
+import io.oprelay.events.ResultEvents;
+import io.oprelay.events.TopicsConfig;
+import io.oprelay.kafka.KafkaClients;
+import io.oprelay.kafka.TopicProvisioner;
+import io.oprelay.publisher.FeedPublisher;
+import io.oprelay.twilio.OperatorResultsApi;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.admin.Admin;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the feeds this instance owns. At start it makes sure the topics exist (retrying while Kafka is away), then
+ * joins the ownership group; each checkpoint partition it is given starts the feeds that hash to it, each in its own
+ * thread, and each partition taken away stops them before the group moves on.
+ */
+@ApplicationScoped
+public class PollerService {
+
+    private static final Logger LOG = Logger.getLogger(PollerService.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+    private final PollerConfig config;
+    private final TopicsConfig topics;
+    private final KafkaClients clients;
+    private final TopicProvisioner provisioner;
+    private final OperatorResultsApi api;
+    private final ResultEvents events;
+    private final PollerMetrics metrics;
+    private final Map<String, Feed> feeds = new LinkedHashMap<>();
+    private final Map<String, FeedStatus> statuses = new LinkedHashMap<>();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+    private volatile int checkpointPartitions;
+    private volatile FeedOwnership ownership;
+    private volatile Thread starter;
+    private volatile boolean started;
+    private volatile String startProblem;
+
+    private record Running(FeedRunner runner, Thread thread) {
+    }
+
+    public PollerService(PollerConfig config, FeedsConfig feedsConfig, TopicsConfig topics, KafkaClients clients,
+                         TopicProvisioner provisioner, OperatorResultsApi api, ResultEvents events,
+                         PollerMetrics metrics) {
+        this.config = config;
+        this.topics = topics;
+        this.clients = clients;
+        this.provisioner = provisioner;
+        this.api = api;
+        this.events = events;
+        this.metrics = metrics;
+        for (Feed feed : Feed.from(feedsConfig, config)) {
+            feeds.put(feed.name(), feed);
+            FeedStatus status = new FeedStatus(feed.name());
+            statuses.put(feed.name(), status);
+            metrics.checkpointLag(feed.name(), status::completeThrough);
+        }
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.info("poller disabled (relay.poller.enabled=false)");
+            return;
+        }
+        starter = new Thread(this::start, "relay-poller-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private void start() {
+        long wait = 1000;
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                provisioner.ensureTopics(List.of());
+                checkpointPartitions = partitionsOf(topics.checkpoints());
+                startProblem = null;
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                startProblem = "cannot prepare topics on Kafka: " + e.getMessage();
+                LOG.warnf("poller: %s; retrying in %d ms", startProblem, wait);
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                wait = Math.min(wait * 2, config.maxBackoff().toMillis());
+            }
+        }
+        ownership = new FeedOwnership(clients, config, topics.checkpoints(), instanceId, this::gained, this::lost);
+        Thread thread = new Thread(ownership, "relay-feed-ownership");
+        thread.setDaemon(true);
+        thread.start();
+        started = true;
+        LOG.infof("poller started: %d feed(s) %s, instance %s", feeds.size(), feeds.keySet(), instanceId);
+    }
+
+    private int partitionsOf(String topic) throws Exception {
+        try (Admin admin = clients.admin("relay-poller-describe")) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().size();
+        }
+    }
+
+    private void gained(int partition) {
+        for (Feed feed : feeds.values()) {
+            if (FeedPublisher.partitionFor(feed.name(), checkpointPartitions) == partition) {
+                startFeed(feed);
+            }
+        }
+    }
+
+    private void lost(int partition) {
+        for (Feed feed : feeds.values()) {
+            if (FeedPublisher.partitionFor(feed.name(), checkpointPartitions) == partition) {
+                stopFeed(feed.name());
+            }
+        }
+    }
+
+    private synchronized void startFeed(Feed feed) {
+        if (running.containsKey(feed.name())) {
+            return;
+        }
+        FeedPublisher publisher = new FeedPublisher(feed.name(), clients, topics, config.transactionalIdPrefix(),
+                config.lookback(), config.maxCheckpointSegments());
+        FeedRunner runner = new FeedRunner(feed, api, publisher, events, config, metrics, statuses.get(feed.name()));
+        Thread thread = new Thread(runner, "relay-feed-" + feed.name());
+        thread.setDaemon(true);
+        running.put(feed.name(), new Running(runner, thread));
+        thread.start();
+    }
+
+    private void stopFeed(String name) {
+        Running current = running.remove(name);
+        if (current == null) {
+            return;
+        }
+        current.runner().stop();
+        try {
+            current.thread().join(STOP_GRACE.toMillis());
+            if (current.thread().isAlive()) {
+                LOG.warnf("feed %s: still busy after %s; interrupting (its writer is fenced by the next owner)", name,
+                        STOP_GRACE);
+                current.thread().interrupt();
+                current.thread().join(STOP_GRACE.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.infof("feed %s: released", name);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Stops every feed and leaves the ownership group, so other replicas take the feeds over at once. */
+    public void stop() {
+        if (starter != null) {
+            starter.interrupt();
+        }
+        if (ownership != null) {
+            ownership.stop();
+        }
+        List.copyOf(running.keySet()).forEach(this::stopFeed);
+    }
+
+    /** Status of every configured feed, as seen from this instance. */
+    public List<FeedStatus.View> statuses() {
+        return statuses.values().stream().map(FeedStatus::view).toList();
+    }
+
+    public Optional<FeedStatus.View> status(String feed) {
+        return Optional.ofNullable(statuses.get(feed)).map(FeedStatus::view);
+    }
+
+    /** Outcome of a request to sweep a feed now. */
+    public enum TriggerResult { TRIGGERED, UNKNOWN_FEED, NOT_OWNED_HERE }
+
+    public TriggerResult trigger(String feed) {
+        if (!feeds.containsKey(feed)) {
+            return TriggerResult.UNKNOWN_FEED;
+        }
+        Running current = running.get(feed);
+        if (current == null) {
+            return TriggerResult.NOT_OWNED_HERE;
+        }
+        current.runner().trigger();
+        return TriggerResult.TRIGGERED;
+    }
+
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    public boolean started() {
+        return started;
+    }
+
+    public Optional<String> startProblem() {
+        return Optional.ofNullable(startProblem);
+    }
+
+    public Map<String, Feed> feeds() {
+        return Map.copyOf(feeds);
+    }
+}

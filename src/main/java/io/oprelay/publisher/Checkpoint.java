@@ -1,0 +1,27 @@
+package io.oprelay.publisher;
+
+import io.oprelay.twilio.SortOrder;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where a feed stands, as committed to Kafka together with the events it accounts for.
+ *
+ * @param feed            the feed's name
+ * @param resumeToken     the page token to continue from; absent means "start at the top of the list"
+ * @param completeThrough every result created at or before this instant, minus the look-back window, is published
+ * @param sweepMax        newest creation time seen by the unfinished sweep (it becomes {@code completeThrough}
+ *                        when that sweep ends); absent between sweeps
+ * @param order           the list order detected so far
+ * @param published       ids published with a creation time inside the window (id to epoch milliseconds)
+ */
+public record Checkpoint(String feed, Optional<String> resumeToken, Instant completeThrough,
+                         Optional<Instant> sweepMax, SortOrder order, Map<String, Long> published) {
+
+    /** The state of a feed that has never published anything. */
+    public static Checkpoint initial(String feed) {
+        return new Checkpoint(feed, Optional.empty(), Instant.EPOCH, Optional.empty(), SortOrder.UNKNOWN, Map.of());
+    }
+}

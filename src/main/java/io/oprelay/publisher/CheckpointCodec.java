@@ -1,0 +1,106 @@
+package io.oprelay.publisher;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oprelay.twilio.SortOrder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The checkpoint's records in the compacted checkpoint topic. A feed has one <em>head</em> record (key: the feed name)
+ * with its scalar state and the number of id segments, and id segments (key: {@code <feed>#<n>}) holding the ids
+ * published inside the window. A page adds one segment, so a commit writes what the page changed and not the whole
+ * window; segments are merged (and pruned) from time to time. Old segment keys get tombstones so compaction drops them.
+ */
+final class CheckpointCodec {
+
+    static final int VERSION = 1;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private CheckpointCodec() {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Head(int v, String feed, String resumeToken, String completeThrough, String sweepMax, String order,
+                int segments) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Segment(Map<String, Long> ids) {
+    }
+
+    static String headKey(String feed) {
+        return feed;
+    }
+
+    static String segmentKey(String feed, int index) {
+        return feed + "#" + index;
+    }
+
+    /** The feed a checkpoint record key belongs to. */
+    static String feedOf(String key) {
+        int hash = key.indexOf('#');
+        return hash < 0 ? key : key.substring(0, hash);
+    }
+
+    static byte[] head(Checkpoint checkpoint, int segments) {
+        return write(new Head(VERSION, checkpoint.feed(), checkpoint.resumeToken().orElse(null),
+                checkpoint.completeThrough().toString(), checkpoint.sweepMax().map(Instant::toString).orElse(null),
+                checkpoint.order().name(), segments));
+    }
+
+    static byte[] segment(Map<String, Long> ids) {
+        return write(new Segment(ids));
+    }
+
+    static Head readHead(byte[] value) {
+        return read(value, Head.class);
+    }
+
+    static Map<String, Long> readSegment(byte[] value) {
+        Segment segment = read(value, Segment.class);
+        return segment.ids() == null ? Map.of() : segment.ids();
+    }
+
+    /** Rebuilds the checkpoint from the latest head and its segments; ids outside the window are dropped. */
+    static Checkpoint checkpoint(String feed, Head head, Map<Integer, Map<String, Long>> segments,
+                                 java.time.Duration lookback) {
+        if (head == null) {
+            return Checkpoint.initial(feed);
+        }
+        Instant completeThrough = Instant.parse(head.completeThrough());
+        long floor = completeThrough.minus(lookback).toEpochMilli();
+        Map<String, Long> published = new LinkedHashMap<>();
+        for (int i = 0; i < head.segments(); i++) {
+            segments.getOrDefault(i, Map.of()).forEach((id, time) -> {
+                if (time > floor) {
+                    published.put(id, time);
+                }
+            });
+        }
+        return new Checkpoint(feed, java.util.Optional.ofNullable(head.resumeToken()), completeThrough,
+                java.util.Optional.ofNullable(head.sweepMax()).map(Instant::parse),
+                SortOrder.valueOf(head.order()), published);
+    }
+
+    private static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T read(byte[] value, Class<T> type) {
+        try {
+            return MAPPER.readValue(value, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable checkpoint record", e);
+        }
+    }
+}

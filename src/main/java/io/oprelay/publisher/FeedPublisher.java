@@ -1,0 +1,236 @@
+package io.oprelay.publisher;
+
+import io.oprelay.events.TopicsConfig;
+import io.oprelay.kafka.KafkaClients;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.utils.Utils;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Writes one feed's events and its checkpoint in one Kafka transaction per page.
+ *
+ * <p>The transactional id is stable per feed, so opening a publisher fences any other writer of the same feed (a
+ * paused replica that lost ownership, the previous process after a crash) and completes or aborts its open
+ * transaction. Only then is the checkpoint read back, with {@code read_committed}: what it says is exactly what
+ * reached subscribers. This is the design of Kafka Connect's exactly-once sources (KIP-618).
+ */
+public final class FeedPublisher implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(FeedPublisher.class);
+    /** Ids per segment record when segments are merged, keeping each record well under a megabyte. */
+    static final int IDS_PER_SEGMENT = 5_000;
+
+    private final String feed;
+    private final KafkaClients clients;
+    private final String checkpointTopic;
+    private final String transactionalId;
+    private final Duration lookback;
+    private final int maxSegments;
+    private KafkaProducer<String, byte[]> producer;
+    private int partition = -1;
+    private int segments;
+
+    public FeedPublisher(String feed, KafkaClients clients, TopicsConfig topics, String transactionalIdPrefix,
+                         Duration lookback, int maxSegments) {
+        this.feed = feed;
+        this.clients = clients;
+        this.checkpointTopic = topics.checkpoints();
+        this.transactionalId = transactionalIdPrefix + "feed-" + feed;
+        this.lookback = lookback;
+        this.maxSegments = maxSegments;
+    }
+
+    /** The checkpoint-topic partition that holds a feed's records, and whose owner runs the feed. */
+    public static int partitionFor(String feed, int partitions) {
+        return Utils.toPositive(Utils.murmur2(feed.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /**
+     * Fences every other writer of this feed, then restores the checkpoint as committed.
+     *
+     * @throws FencedException        when yet another instance fenced this one meanwhile
+     * @throws PublishFailedException when Kafka could not be reached
+     */
+    public Checkpoint open() {
+        closeProducer(Duration.ZERO);
+        try {
+            producer = clients.transactionalProducer(transactionalId, "relay-publisher-" + feed);
+            producer.initTransactions();
+            partition = partitionFor(feed, producer.partitionsFor(checkpointTopic).size());
+            return restore();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            closeProducer(Duration.ZERO);
+            throw new FencedException(feed, e);
+        } catch (KafkaException e) {
+            closeProducer(Duration.ZERO);
+            throw new PublishFailedException("could not open the publisher of feed " + feed + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Checkpoint restore() {
+        TopicPartition tp = new TopicPartition(checkpointTopic, partition);
+        CheckpointCodec.Head head = null;
+        Map<Integer, Map<String, Long>> segmentIds = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> reader = clients.committedReader("relay-checkpoint-reader-" + feed, null,
+                Map.of())) {
+            reader.assign(List.of(tp));
+            reader.seekToBeginning(List.of(tp));
+            long end = highWatermark(tp);
+            while (reader.position(tp) < end) {
+                for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
+                    if (record.key() == null || !feed.equals(CheckpointCodec.feedOf(record.key()))) {
+                        continue;
+                    }
+                    if (record.key().equals(CheckpointCodec.headKey(feed))) {
+                        head = record.value() == null ? null : CheckpointCodec.readHead(record.value());
+                    } else {
+                        int index = Integer.parseInt(record.key().substring(feed.length() + 1));
+                        if (record.value() == null) {
+                            segmentIds.remove(index);
+                        } else {
+                            segmentIds.put(index, CheckpointCodec.readSegment(record.value()));
+                        }
+                    }
+                }
+            }
+        }
+        segments = head == null ? 0 : head.segments();
+        Checkpoint checkpoint = CheckpointCodec.checkpoint(feed, head, segmentIds, lookback);
+        LOG.debugf("feed %s restored: completeThrough=%s token=%s window=%d", feed, checkpoint.completeThrough(),
+                checkpoint.resumeToken().isPresent(), checkpoint.published().size());
+        return checkpoint;
+    }
+
+    /**
+     * The end of the partition including open transactions. Reading with {@code read_committed} up to the last stable
+     * offset is not enough: another feed's transaction that is still open on the same partition holds the last stable
+     * offset below records this feed already committed. Reading up to the high watermark waits for such transactions
+     * to end (they are this instance's own, or a dead writer's that the broker aborts) and sees every commit.
+     */
+    private long highWatermark(TopicPartition tp) {
+        try (Admin admin = clients.admin("relay-checkpoint-offsets-" + feed)) {
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
+                            new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+                    .partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishFailedException("interrupted while restoring feed " + feed, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new PublishFailedException("could not read the checkpoint of feed " + feed + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Commits the page's events and the feed's new checkpoint atomically.
+     *
+     * @param events the events of the page's new results, in the page's order
+     * @param next   the checkpoint after this page
+     * @param added  ids published by this page, with their creation times
+     * @param window all ids of the window after this page; asked for only when segments are merged
+     */
+    public void commit(List<ProducerRecord<String, byte[]>> events, Checkpoint next, Map<String, Long> added,
+                       Supplier<Map<String, Long>> window) {
+        if (producer == null) {
+            throw new PublishFailedException("publisher of feed " + feed + " is not open", null);
+        }
+        int segmentsAfter = segments;
+        try {
+            producer.beginTransaction();
+            for (ProducerRecord<String, byte[]> event : events) {
+                producer.send(event);
+            }
+            if (!added.isEmpty()) {
+                if (segments + 1 > maxSegments) {
+                    segmentsAfter = writeMerged(window.get());
+                } else {
+                    send(CheckpointCodec.segmentKey(feed, segments), CheckpointCodec.segment(added));
+                    segmentsAfter = segments + 1;
+                }
+            }
+            send(CheckpointCodec.headKey(feed), CheckpointCodec.head(next, segmentsAfter));
+            producer.commitTransaction();
+            segments = segmentsAfter;
+        } catch (ProducerFencedException | InvalidProducerEpochException | TransactionalIdAuthorizationException e) {
+            closeProducer(Duration.ZERO);
+            throw new FencedException(feed, e);
+        } catch (KafkaException e) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailure) {
+                e.addSuppressed(abortFailure);
+            }
+            closeProducer(Duration.ZERO);
+            throw new PublishFailedException("transaction of feed " + feed + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private int writeMerged(Map<String, Long> window) {
+        List<Map<String, Long>> chunks = new ArrayList<>();
+        Map<String, Long> chunk = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> entry : window.entrySet()) {
+            chunk.put(entry.getKey(), entry.getValue());
+            if (chunk.size() == IDS_PER_SEGMENT) {
+                chunks.add(chunk);
+                chunk = new LinkedHashMap<>();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        for (int i = 0; i < chunks.size(); i++) {
+            send(CheckpointCodec.segmentKey(feed, i), CheckpointCodec.segment(chunks.get(i)));
+        }
+        for (int i = chunks.size(); i < segments; i++) {
+            send(CheckpointCodec.segmentKey(feed, i), null);
+        }
+        return chunks.size();
+    }
+
+    private void send(String key, byte[] value) {
+        producer.send(new ProducerRecord<>(checkpointTopic, partition, key, value));
+    }
+
+    public String feed() {
+        return feed;
+    }
+
+    @Override
+    public void close() {
+        closeProducer(Duration.ofSeconds(5));
+    }
+
+    private void closeProducer(Duration timeout) {
+        if (producer != null) {
+            try {
+                producer.close(timeout);
+            } catch (KafkaException e) {
+                LOG.debugf(e, "closing the producer of feed %s", feed);
+            }
+            producer = null;
+        }
+    }
+}

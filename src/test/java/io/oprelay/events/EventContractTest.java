@@ -1,0 +1,114 @@
+package io.oprelay.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oprelay.support.EventContract;
+import io.oprelay.twilio.OperatorResult;
+import io.oprelay.twilio.OutputFormat;
+import io.oprelay.twilio.RawResult;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+
+/** The event contract checked on the official spec's example results, one per format, plus an unknown format. */
+@QuarkusTest
+class EventContractTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().findAndRegisterModules();
+
+    @Inject
+    ResultEvents events;
+    @Inject
+    TopicsConfig topics;
+
+    static List<ObjectNode> specExamples() throws Exception {
+        try (InputStream in = EventContractTest.class.getResourceAsStream("/twilio/twilio-intelligence-v3.openapi.json")) {
+            JsonNode spec = MAPPER.readTree(in);
+            JsonNode item = spec.at("/components/examples/OperatorResultListExample/value/items/0");
+            List<ObjectNode> examples = new ArrayList<>();
+            for (String format : List.of("JSON", "CLASSIFICATION", "TEXT", "EXTRACTION", "SENTIMENT_V2")) {
+                ObjectNode copy = item.deepCopy();
+                copy.put("outputFormat", format);
+                switch (format) {
+                    case "CLASSIFICATION" -> copy.set("result", MAPPER.readTree("{\"label\":\"frustrated\"}"));
+                    case "TEXT" -> copy.set("result", MAPPER.readTree("{\"text\":\"Customer asked for a refund.\"}"));
+                    case "EXTRACTION" -> copy.set("result",
+                            MAPPER.readTree("{\"entities\":[{\"text\":\"order 1234\",\"label\":\"ORDER\"}]}"));
+                    default -> { }
+                }
+                examples.add(copy);
+            }
+            return examples;
+        }
+    }
+
+    static ConsumerRecord<String, byte[]> asConsumed(ProducerRecord<String, byte[]> record) {
+        ConsumerRecord<String, byte[]> consumed = new ConsumerRecord<>(record.topic(), 0, 0L, 0L,
+                TimestampType.CREATE_TIME, 0, record.value().length, record.key(), record.value(), record.headers(),
+                Optional.empty());
+        return consumed;
+    }
+
+    @Test
+    void everyFormatGoesToItsTopicWithTheContractHeadersAndValidatesAgainstItsSchema() throws Exception {
+        for (ObjectNode example : specExamples()) {
+            byte[] json = MAPPER.writeValueAsBytes(example);
+            RawResult result = new RawResult(MAPPER.readValue(json, OperatorResult.class), json);
+            ProducerRecord<String, byte[]> record = events.created(result, CloudEventHeaders.PATH_POLL);
+            assertThat(record.topic()).isEqualTo(topics.forFormat(result.view().format()));
+            assertThat(record.value()).isSameAs(json);
+            EventContract.assertValidResultEvent(asConsumed(record), "poll");
+        }
+    }
+
+    @Test
+    void anUnknownFormatIsKeptOnTheOtherTopicWithItsNameInAHeader() throws Exception {
+        ObjectNode example = specExamples().get(4);
+        byte[] json = MAPPER.writeValueAsBytes(example);
+        RawResult result = new RawResult(MAPPER.readValue(json, OperatorResult.class), json);
+        ProducerRecord<String, byte[]> record = events.created(result, CloudEventHeaders.PATH_WEBHOOK);
+        assertThat(record.topic()).isEqualTo("intelligence.operator-results.other");
+        assertThat(EventContract.header(asConsumed(record), "ce_outputformat")).isEqualTo("SENTIMENT_V2");
+        assertThat(EventContract.header(asConsumed(record), "ce_relaypath")).isEqualTo("webhook");
+    }
+
+    @Test
+    void aSchemaRejectsAResultMissingWhatTheSpecRequires() throws Exception {
+        ObjectNode broken = specExamples().get(1);
+        broken.remove("conversationId");
+        var schema = com.networknt.schema.SchemaRegistry
+                .withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+                .getSchema(EventContract.schemaText(OutputFormat.CLASSIFICATION), com.networknt.schema.InputFormat.JSON);
+        assertThat(schema.validate(MAPPER.writeValueAsString(broken), com.networknt.schema.InputFormat.JSON))
+                .isNotEmpty();
+    }
+
+    @Test
+    void schemasAndTheAsyncApiDocumentAreServed() {
+        for (OutputFormat format : OutputFormat.values()) {
+            given().get(ResultEvents.schemaOf(format)).then().statusCode(200).body(containsString("$schema"));
+        }
+        String asyncApi = given().get("/asyncapi.yaml").then().statusCode(200).extract().asString();
+        for (OutputFormat format : OutputFormat.values()) {
+            assertThat(asyncApi).contains("address: " + topics.forFormat(format))
+                    .contains(CloudEventHeaders.typeOf(format)).contains(CloudEventHeaders.deletedTypeOf(format))
+                    .contains(ResultEvents.schemaOf(format));
+        }
+        assertThat(asyncApi).contains("address: " + topics.checkpoints());
+        assertThat(new String(asyncApi.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isNotBlank();
+    }
+}
