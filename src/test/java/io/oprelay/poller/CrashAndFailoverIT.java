@@ -1,0 +1,156 @@
+package io.oprelay.poller;
+
+import io.oprelay.support.CommittedReader;
+import io.oprelay.support.EventContract;
+import io.oprelay.support.KafkaBrokerResource;
+import io.oprelay.support.RelayProcess;
+import io.oprelay.support.SimulatorClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged relay as real processes: SIGKILLed at random moments of a backfill, and two replicas handing a feed
+ * over. A separate simulator process keeps Twilio's state across the relay's deaths; a {@code read_committed} reader
+ * checks that every result appears exactly once.
+ */
+class CrashAndFailoverIT {
+
+    private static final List<String> TOPICS = List.of("intelligence.operator-results.classification",
+            "intelligence.operator-results.json", "intelligence.operator-results.text",
+            "intelligence.operator-results.extraction", "intelligence.operator-results.other");
+
+    private static KafkaBrokerResource broker;
+    private static String bootstrap;
+
+    @BeforeAll
+    static void broker() {
+        broker = new KafkaBrokerResource();
+        bootstrap = broker.start().get("kafka.bootstrap.servers");
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.stop();
+    }
+
+    private static RelayProcess simulator(int backlog) throws Exception {
+        return new RelayProcess("simulator", Map.of(
+                "kafka.bootstrap.servers", bootstrap,
+                "relay.simulator.enabled", "true",
+                "relay.simulator.backlog", String.valueOf(backlog),
+                "relay.simulator.rate", "0",
+                "relay.poller.enabled", "false",
+                "relay.routing.enabled", "false")).start().awaitReady(Duration.ofSeconds(60));
+    }
+
+    private static RelayProcess relay(String name, RelayProcess simulator, String topicPrefix) throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "kafka.bootstrap.servers", bootstrap,
+                "relay.twilio.base-url", simulator.baseUrl() + "/simulator",
+                "relay.twilio.username", "SKtest",
+                "relay.twilio.password", "test-secret",
+                "relay.poller.page-size", "250",
+                "relay.poller.interval", "1S",
+                "relay.routing.enabled", "false"));
+        settings.put("relay.topics.checkpoints", topicPrefix + "checkpoints");
+        settings.put("relay.poller.group-id", topicPrefix + "poller");
+        settings.put("relay.poller.transactional-id-prefix", topicPrefix);
+        return new RelayProcess(name, settings);
+    }
+
+    private static Map<String, Integer> countsById() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : CommittedReader.readAll(bootstrap, TOPICS)) {
+            counts.merge(EventContract.header(record, "ce_id"), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private static void assertExactlyOnce(Set<String> expected, Duration within) {
+        Map<String, Integer>[] counts = new Map[1];
+        await().atMost(within).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            counts[0] = countsById();
+            assertThat(counts[0].keySet()).containsAll(expected);
+        });
+        Map<String, Integer> duplicates = counts[0].entrySet().stream()
+                .filter(e -> expected.contains(e.getKey()) && e.getValue() > 1)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        assertThat(duplicates).as("results published more than once").isEmpty();
+    }
+
+    @Test
+    void killedAtRandomMomentsDuringABackfillTheRelayStillPublishesEveryResultExactlyOnce() throws Exception {
+        try (RelayProcess simulator = simulator(20_000)) {
+            SimulatorClient twilio = new SimulatorClient(simulator.baseUrl() + "/simulator");
+            twilio.faults("{\"rateLimitShare\":0.05,\"serverErrorShare\":0.05,\"retryAfterSeconds\":1,"
+                    + "\"pageDelayMs\":0,\"malformedPages\":1,\"pagesWithoutMeta\":0,\"repeatedTokenPages\":1}");
+            Set<String> expected = twilio.allIds();
+            assertThat(expected).hasSize(20_000);
+            Random random = new Random(20261124L);
+            RelayProcess relay = relay("relay", simulator, "crash-");
+            List<Integer> killedAt = new ArrayList<>();
+            for (int kill = 0; kill < 4; kill++) {
+                int threshold = Math.min(19_000, countsById().size() + 1_000 + random.nextInt(3_000));
+                relay.start();
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> countsById().size() >= threshold);
+                relay.kill();
+                killedAt.add(threshold);
+            }
+            relay.start();
+            try {
+                assertExactlyOnce(expected, Duration.ofSeconds(180));
+            } finally {
+                relay.close();
+            }
+            assertThat(killedAt).hasSize(4);
+        }
+    }
+
+    @Test
+    void whenTheActiveReplicaDiesTheOtherTakesTheFeedOverWithinTenSeconds() throws Exception {
+        try (RelayProcess simulator = simulator(2_000);
+             RelayProcess first = relay("replica-a", simulator, "failover-").start();
+             RelayProcess second = relay("replica-b", simulator, "failover-").start()) {
+            first.awaitReady(Duration.ofSeconds(60));
+            second.awaitReady(Duration.ofSeconds(60));
+            SimulatorClient twilio = new SimulatorClient(simulator.baseUrl() + "/simulator");
+            assertExactlyOnce(twilio.allIds(), Duration.ofSeconds(120));
+            RelayProcess[] active = new RelayProcess[1];
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                boolean a = owns(first);
+                boolean b = owns(second);
+                active[0] = a ? first : second;
+                return a ^ b;
+            });
+            RelayProcess standby = active[0] == first ? second : first;
+            active[0].kill();
+            long killedAt = System.nanoTime();
+            twilio.add(500);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> owns(standby));
+            Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
+            assertThat(takeover).isLessThan(Duration.ofSeconds(10));
+            assertExactlyOnce(twilio.allIds(), Duration.ofSeconds(60));
+        }
+    }
+
+    /** True when the instance runs the default feed (any state but STANDBY or FENCED). */
+    private static boolean owns(RelayProcess relay) throws Exception {
+        String body = relay.get("/api/feeds/default").body();
+        return !body.contains("\"state\":\"STANDBY\"") && !body.contains("\"state\":\"FENCED\"");
+    }
+}

@@ -1,0 +1,68 @@
+package io.oprelay.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** Talks to a simulator over HTTP the way a Twilio client would, for tests that run it as a separate process. */
+public final class SimulatorClient {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String baseUrl;
+    private final String auth = "Basic " + Base64.getEncoder()
+            .encodeToString("SKtest:test-secret".getBytes(StandardCharsets.UTF_8));
+
+    /** @param baseUrl the simulator's base, for example {@code http://localhost:8080/simulator} */
+    public SimulatorClient(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** Every result id the simulator holds, walking all pages of the list. */
+    public Set<String> allIds() throws IOException, InterruptedException {
+        Set<String> ids = new LinkedHashSet<>();
+        String token = null;
+        do {
+            String url = baseUrl + "/v3/OperatorResults?pageSize=1000"
+                    + (token == null ? "" : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+            JsonNode page = MAPPER.readTree(send("GET", url, null).body());
+            page.path("items").forEach(item -> ids.add(item.path("id").asText()));
+            token = page.path("meta").path("nextToken").asText(null);
+        } while (token != null);
+        return ids;
+    }
+
+    public HttpResponse<String> send(String method, String url, String json) throws IOException,
+            InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", auth).header("Content-Type", "application/json");
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IOException(method + " " + url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response;
+    }
+
+    /** Sets the simulator's faults ({@code PUT /simulator/admin/faults}). */
+    public void faults(String json) throws IOException, InterruptedException {
+        send("PUT", baseUrl + "/admin/faults", json);
+    }
+
+    /** Adds results created now ({@code POST /simulator/admin/results}). */
+    public void add(int count) throws IOException, InterruptedException {
+        send("POST", baseUrl + "/admin/results?count=" + count, null);
+    }
+}
