@@ -1,0 +1,74 @@
+package io.oprelay.deploy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The chart's contract with the image: the packaged application, started in a working directory holding the
+ * application.properties that the chart renders (as at /deployments/config in the pod), takes its settings from it.
+ */
+class ChartConfigReachesThePackagedAppIT {
+
+    private static final Path RUNNER = Path.of(System.getProperty("quarkus.app.dir", "target/quarkus-app"),
+            "quarkus-run.jar");
+
+    @Test
+    void thePackagedAppListensOnThePortThatTheMountedConfigFileSets(@TempDir Path workDir) throws Exception {
+        int port = freePort();
+        String properties = HelmChart.render("simulator", Map.of("containerPort", port))
+                .one("ConfigMap").path("data").path("application.properties").asText();
+        Files.createDirectories(workDir.resolve("config"));
+        Files.writeString(workDir.resolve("config").resolve("application.properties"), properties);
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar", RUNNER.toAbsolutePath().toString()))
+                .directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("relay.log").toFile());
+        builder.environment().keySet().removeIf(key -> key.startsWith("KAFKA_") || key.startsWith("RELAY_")
+                || key.startsWith("QUARKUS_"));
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + freePort());
+        Process relay = builder.start();
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpRequest live = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/live"))
+                    .timeout(Duration.ofSeconds(5)).build();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .untilAsserted(() -> {
+                        assertThat(relay.isAlive()).as("relay stopped:\n" + log(workDir)).isTrue();
+                        assertThat(http.send(live, HttpResponse.BodyHandlers.ofString()).body()).contains("status");
+                    });
+        } finally {
+            relay.destroy();
+            relay.waitFor();
+        }
+    }
+
+    private static String log(Path workDir) {
+        try {
+            return Files.readString(workDir.resolve("relay.log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.oprelay.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.LintResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.oprelay.deploy.HelmChart.render;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The chart's values: strict lint of every value set, the schema's refusals, and the documentation of each value. */
+class HelmValuesTest {
+
+    private static final Pattern PARAM = Pattern.compile("^## @param ([A-Za-z0-9_.]+) \\S.*$", Pattern.MULTILINE);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "existing-secret", "poller-only", "router-only", "simulator"})
+    void everyValueSetPassesStrictLint(String valueSet, @TempDir Path workDir) {
+        LintResult result = HelmChart.lint(valueSet, workDir);
+        assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+    }
+
+    @Test
+    void theDefaultValuesAloneAreRefusedBecauseTheMustSetValuesAreMissing() {
+        assertThatThrownBy(() -> HelmChart.render(List.of(), Map.of()))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("/kafka/bootstrapServers")
+                .hasMessageContaining("/twilio/username")
+                .hasMessageContaining("/twilio/password")
+                .hasMessageContaining("/api/key");
+    }
+
+    @Test
+    void aNegativeReplicaCountIsRefusedByTheSchema() {
+        assertThatThrownBy(() -> render("default", Map.of("replicaCount", -1)))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("at '/replicaCount': minimum: got -1, want 0");
+    }
+
+    @Test
+    void missingTwilioCredentialsAreRefusedWhenTheSimulatorIsOff() {
+        assertThatThrownBy(() -> render("simulator", Map.of("simulator.enabled", false, "api.authEnabled", true,
+                "api.key", "an-api-key-of-enough-length")))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("at '/twilio/username': minLength: got 0, want 1")
+                .hasMessageContaining("at '/twilio/password': minLength: got 0, want 1");
+    }
+
+    @Test
+    void twilioCredentialsAreNotRequiredWithAnExistingSecretOrTheSimulator() {
+        assertThat(render("poller-only").has("Deployment")).isTrue();
+        assertThat(render("simulator").has("Deployment")).isTrue();
+    }
+
+    @Test
+    void otherUnusableValuesAreRefusedNamingTheValue() {
+        assertThatThrownBy(() -> render("default", Map.of("kafka.bootstrapServers", "kafka")))
+                .hasMessageContaining("/kafka/bootstrapServers");
+        assertThatThrownBy(() -> render("default", Map.of("api.key", "short")))
+                .hasMessageContaining("at '/api/key': minLength: got 5, want 16");
+        assertThatThrownBy(() -> render("default", Map.of("mode", "both")))
+                .hasMessageContaining("/mode");
+        assertThatThrownBy(() -> render("default", Map.of("webhook.enabled", true)))
+                .hasMessageContaining("/webhook/authToken");
+        assertThatThrownBy(() -> render("default", Map.of("kafka.sasl.mechanism", "PLAIN")))
+                .hasMessageContaining("/kafka/sasl/jaasConfig");
+        assertThatThrownBy(() -> render("default", Map.of("kafka.tls.truststoreKey", "ca.p12",
+                "kafka.tls.truststorePassword", "changeit")))
+                .hasMessageContaining("/kafka/tls/existingSecret");
+        assertThatThrownBy(() -> render("default", Map.of("poller.interval", "five seconds")))
+                .hasMessageContaining("/poller/interval");
+        assertThatThrownBy(() -> render("default", Map.of("poller.feeds.Sales_Team.operatorId", "LY1")))
+                .hasMessageContaining("/poller/feeds").hasMessageContaining("Sales_Team");
+    }
+
+    @Test
+    void everyValueHasAParamCommentAndEveryParamCommentAValue() throws IOException {
+        String text = Files.readString(HelmChart.CHART.resolve("values.yaml"));
+        Set<String> params = params(text);
+        JsonNode values = HelmChart.YAML.readTree(text);
+
+        List<String> undocumented = new ArrayList<>();
+        collectUndocumented("", values, params, undocumented);
+        assertThat(undocumented).as("values without a ## @param comment").isEmpty();
+
+        List<String> stale = params.stream().filter(p -> values.at("/" + p.replace('.', '/')).isMissingNode()).toList();
+        assertThat(stale).as("## @param comments naming no value").isEmpty();
+    }
+
+    @Test
+    void theDeploymentGuideListsEveryValue() throws IOException {
+        Set<String> params = params(Files.readString(HelmChart.CHART.resolve("values.yaml")));
+        String guide = Files.readString(Path.of("docs", "deployment.md"));
+        assertThat(params).allSatisfy(param -> assertThat(guide).as("docs/deployment.md").contains("| `" + param + "` |"));
+    }
+
+    /** The values covered by a {@code ## @param} comment, in order. */
+    static Set<String> params(String valuesYaml) {
+        Set<String> params = new LinkedHashSet<>();
+        Matcher matcher = PARAM.matcher(valuesYaml);
+        while (matcher.find()) {
+            assertThat(params.add(matcher.group(1))).as("documented twice: " + matcher.group(1)).isTrue();
+        }
+        return params;
+    }
+
+    /** A value is documented by a @param on itself, or on each of its children when it is a non-empty map. */
+    private static void collectUndocumented(String path, JsonNode node, Set<String> params, List<String> undocumented) {
+        if (!path.isEmpty() && params.contains(path)) {
+            return;
+        }
+        if (node.isObject() && node.size() > 0) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> child = it.next();
+                collectUndocumented(path.isEmpty() ? child.getKey() : path + "." + child.getKey(), child.getValue(),
+                        params, undocumented);
+            }
+        } else {
+            undocumented.add(path);
+        }
+    }
+}
