@@ -33,6 +33,11 @@ import java.util.Set;
  */
 public final class FeedCursor {
 
+    static final String END_OF_LIST = "end of list";
+    static final String REACHED_PUBLISHED = "reached published results";
+    static final String REPEATED_TOKEN = "repeated page token";
+    static final String NO_META = "page without meta";
+
     private final String feed;
     private final Duration lookback;
     private Optional<String> resumeToken;
@@ -104,13 +109,13 @@ public final class FeedCursor {
         Optional<String> next = page.metaPresent() ? page.nextToken().filter(t -> !t.isBlank()) : Optional.empty();
         Optional<String> endReason = Optional.empty();
         if (!page.metaPresent()) {
-            endReason = Optional.of("page without meta");
+            endReason = Optional.of(NO_META);
         } else if (next.isEmpty()) {
-            endReason = Optional.of("end of list");
+            endReason = Optional.of(END_OF_LIST);
         } else if (next.equals(tokenUsed) || tokensSeen.contains(next.get())) {
-            endReason = Optional.of("repeated page token");
+            endReason = Optional.of(REPEATED_TOKEN);
         } else if (detected == SortOrder.NEWEST_FIRST && anyItems && pageMin <= floor(newComplete)) {
-            endReason = Optional.of("reached published results");
+            endReason = Optional.of(REACHED_PUBLISHED);
         }
 
         Optional<String> nextResume;
@@ -118,12 +123,18 @@ public final class FeedCursor {
             nextResume = next;
         } else {
             // Oldest first, the tail page's token shows what is appended later; otherwise the next sweep starts at the top.
-            boolean keepTail = detected == SortOrder.OLDEST_FIRST && !"reached published results".equals(endReason.get());
+            boolean keepTail = detected == SortOrder.OLDEST_FIRST && !REACHED_PUBLISHED.equals(endReason.get());
             nextResume = keepTail ? tokenUsed : Optional.empty();
-            if (newSweepMax.isPresent()) {
-                newComplete = latest(newComplete, newSweepMax.get());
+            // Only a sweep that really reached the end of the list or published ground proves everything up to its
+            // newest result published. One cut short (a repeated token, a page without meta) does not: the next
+            // sweep goes on down to the old mark, skipping what this one published.
+            boolean covered = END_OF_LIST.equals(endReason.get()) || REACHED_PUBLISHED.equals(endReason.get());
+            if (covered || detected == SortOrder.OLDEST_FIRST) {
+                if (newSweepMax.isPresent()) {
+                    newComplete = latest(newComplete, newSweepMax.get());
+                }
+                newSweepMax = Optional.empty();
             }
-            newSweepMax = Optional.empty();
         }
         Checkpoint after = new Checkpoint(feed, nextResume, newComplete, newSweepMax, detected,
                 Collections.unmodifiableMap(published));

@@ -153,6 +153,29 @@ class FeedCursorTest {
     }
 
     @Test
+    void aNewestFirstSweepCutShortByARepeatedTokenIsFinishedByTheNextSweep() {
+        ListModel list = new ListModel(SortOrder.NEWEST_FIRST);
+        for (int i = 0; i < 2000; i++) {
+            list.add(T0.plus(Duration.ofMinutes(i)));
+        }
+        FeedCursor cursor = new FeedCursor(Checkpoint.initial("f"), LOOKBACK);
+        ResultPage first = list.page(Optional.empty(), 100);
+        PageStep one = cursor.plan(Optional.empty(), first, Set.of(), Instant.now());
+        cursor.apply(one);
+        Optional<String> token = one.nextToken();
+        ResultPage looping = list.page(token, 100);
+        looping = new ResultPage(looping.items(), token, Optional.empty(), true);
+        PageStep two = cursor.plan(token, looping, Set.of(), Instant.now());
+        assertThat(two.endReason()).contains(FeedCursor.REPEATED_TOKEN);
+        cursor.apply(two);
+        List<String> published = new ArrayList<>();
+        one.fresh().forEach(r -> published.add(r.id()));
+        two.fresh().forEach(r -> published.add(r.id()));
+        published.addAll(sweep(cursor, list, 100, () -> { }));
+        assertThat(published).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(list.items.keySet());
+    }
+
+    @Test
     void aPageWithoutMetaEndsTheSweepAndStillPublishesItsItems() {
         FeedCursor cursor = new FeedCursor(Checkpoint.initial("f"), LOOKBACK);
         ResultPage noMeta = new ResultPage(List.of(result("r1", T0)), Optional.empty(), Optional.empty(), false);
