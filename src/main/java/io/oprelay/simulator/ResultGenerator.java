@@ -84,7 +84,7 @@ final class ResultGenerator {
     StoredResult next(long millis, Set<OutputFormat> formats, String conversationId) {
         Set<OutputFormat> allowed = formats == null || formats.isEmpty() ? ALL : formats;
         if (current == null || current.pending.stream().noneMatch(o -> allowed.contains(o.format()))
-                || (conversationId != null && !conversationId.equals(current.id))) {
+                || (conversationId == null ? current.requested : !conversationId.equals(current.id))) {
             current = startConversation(millis, conversationId);
         }
         Catalog.Operator operator = current.pending.stream().filter(o -> allowed.contains(o.format())).findFirst()
@@ -121,7 +121,7 @@ final class ResultGenerator {
             references.add("CA" + Catalog.hex(random, 32));
         }
         references.add(participants.get(0).id());
-        return new Conversation(id, configuration, channels, participants, first, last,
+        return new Conversation(id, conversationId != null, configuration, channels, participants, first, last,
                 triggers[random.nextInt(triggers.length)], references,
                 CUSTOMERS[random.nextInt(CUSTOMERS.length)], COMPANIES[random.nextInt(COMPANIES.length)],
                 PRODUCTS[random.nextInt(PRODUCTS.length)], random.nextInt(TOPICS.length), random.nextInt(5),
@@ -327,7 +327,7 @@ final class ResultGenerator {
     }
 
     /** A conversation whose results are being generated; {@code quality} 0 (bad) to 4 (good) keeps them coherent. */
-    private record Conversation(String id, Catalog.Configuration configuration, List<String> channels,
+    private record Conversation(String id, boolean requested, Catalog.Configuration configuration, List<String> channels,
                                 List<Participant> participants, String firstCommunication, String lastCommunication,
                                 String trigger, List<String> references, String customer, String company,
                                 String product, int topic, int quality, Deque<Catalog.Operator> pending) {

@@ -1,0 +1,154 @@
+package io.oprelay.simulator;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.oprelay.twilio.ListQuery;
+import io.oprelay.twilio.ResultPage;
+import io.oprelay.twilio.TestTwilioConfig;
+import io.oprelay.twilio.TwilioClient;
+import io.oprelay.twilio.TwilioReadiness;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.util.Optional;
+
+import static io.oprelay.simulator.SimulatorPagingTest.LIST;
+import static io.oprelay.simulator.SimulatorPagingTest.twilio;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+
+@QuarkusTest
+class SimulatorFaultsTest {
+
+    @Inject
+    Simulator simulator;
+
+    @Inject
+    MeterRegistry registry;
+
+    @TestHTTPResource("/simulator")
+    URL simulatorUrl;
+
+    private TwilioClient client;
+
+    @BeforeEach
+    void freshSimulator() {
+        simulator.setEnabled(true);
+        simulator.clear();
+        simulator.resetFaults();
+        simulator.add(30);
+        client = new TwilioClient(TestTwilioConfig.of(simulatorUrl.toString(), "SKtest", "secret"), registry,
+                new TwilioReadiness());
+    }
+
+    @AfterEach
+    void noFaults() {
+        simulator.resetFaults();
+    }
+
+    private static ListQuery query() {
+        return new ListQuery(Optional.empty(), Optional.empty(), Optional.empty(), 10, Optional.empty());
+    }
+
+    private static void putFaults(String json) {
+        given().contentType(ContentType.JSON).body(json).put("/simulator/admin/faults").then().statusCode(200);
+    }
+
+    @Test
+    void faultsAreReadAndSetThroughTheAdminEndpoint() {
+        putFaults("{\"rateLimitShare\":0.25,\"serverErrorShare\":0.1,\"retryAfterSeconds\":3,\"pageDelayMs\":0,"
+                + "\"malformedPages\":2,\"pagesWithoutMeta\":0,\"repeatedTokenPages\":0,\"tokenTtlMs\":60000}");
+
+        given().get("/simulator/admin/faults").then().statusCode(200)
+                .body("rateLimitShare", equalTo(0.25f)).body("malformedPages", equalTo(2))
+                .body("tokenTtlMs", equalTo(60000));
+        assertThat(simulator.faults().retryAfterSeconds()).isEqualTo(3);
+        given().contentType(ContentType.JSON).body("{\"rateLimitShare\":2}").put("/simulator/admin/faults")
+                .then().statusCode(400).body("code", equalTo(20001));
+    }
+
+    @Test
+    void addsResultsThroughTheAdminEndpoint() {
+        given().queryParam("count", 5).queryParam("format", "TEXT").post("/simulator/admin/results")
+                .then().statusCode(200).body("added", equalTo(5)).body("total", equalTo(35));
+        given().queryParam("count", 0).post("/simulator/admin/results").then().statusCode(400);
+        given().get("/simulator/admin/status").then().statusCode(200).body("results", equalTo(35));
+    }
+
+    @Test
+    void rateLimitedCallsCarryRetryHeaders() {
+        simulator.setFaults(new FaultSettings(1, 0, 2, 0, 0, 0, 0, null));
+
+        twilio().get(LIST).then().statusCode(429).header("Retry-After", "2").header("X-RateLimit-Reset", "2")
+                .header("X-RateLimit-Remaining", "0").header("X-RateLimit-Limit", "100")
+                .body("code", equalTo(20429)).body("httpStatusCode", equalTo(429));
+        simulator.setFaults(new FaultSettings(1, 0, 1, 0, 0, 0, 0, null));
+        TwilioClient impatient = new TwilioClient(TestTwilioConfig.of(simulatorUrl.toString(), "SKtest", "secret")
+                .withRetry(2, java.time.Duration.ofSeconds(5)), registry, new TwilioReadiness());
+        assertThatThrownBy(() -> impatient.list(query()))
+                .isInstanceOfSatisfying(io.oprelay.twilio.TwilioApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(429);
+                    assertThat(e.retryAfter()).contains(java.time.Duration.ofSeconds(1));
+                });
+    }
+
+    @Test
+    void serverErrorsAreRetriedByTheClient() {
+        simulator.setFaults(new FaultSettings(0, 1, 1, 0, 0, 0, 0, null));
+        twilio().get(LIST).then().statusCode(500).body("code", equalTo(20500)).body("userError", equalTo(false));
+
+        simulator.setFaults(new FaultSettings(0, 0.5, 1, 0, 0, 0, 0, null));
+        for (int i = 0; i < 5; i++) {
+            assertThat(client.list(query()).items()).hasSize(10);
+        }
+    }
+
+    @Test
+    void malformedPagesAreBrokenJsonAndCountDown() {
+        simulator.setFaults(new FaultSettings(0, 0, 1, 0, 1, 0, 0, null));
+
+        String body = twilio().get(LIST).then().statusCode(200).extract().asString();
+
+        assertThat(body).startsWith("{\"items\":[").doesNotEndWith("}");
+        assertThat(simulator.faults().malformedPages()).isZero();
+        simulator.setFaults(new FaultSettings(0, 0, 1, 0, 1, 0, 0, null));
+        assertThat(client.list(query()).items()).hasSize(10);
+    }
+
+    @Test
+    void pagesWithoutMetaAreServed() {
+        simulator.setFaults(new FaultSettings(0, 0, 1, 0, 0, 1, 0, null));
+
+        ResultPage page = client.list(query());
+        ResultPage next = client.list(query());
+
+        assertThat(page.metaPresent()).isFalse();
+        assertThat(page.items()).hasSize(10);
+        assertThat(next.metaPresent()).isTrue();
+    }
+
+    @Test
+    void repeatedTokenPagesAnswerTheTokenJustUsed() {
+        ResultPage first = client.list(query());
+        simulator.setFaults(new FaultSettings(0, 0, 1, 0, 0, 0, 1, null));
+
+        ResultPage second = client.list(query().withPageToken(first.nextToken()));
+
+        assertThat(second.nextToken()).isEqualTo(first.nextToken());
+    }
+
+    @Test
+    void slowPagesTakeTheirDelay() {
+        simulator.setFaults(new FaultSettings(0, 0, 1, 300, 0, 0, 0, null));
+
+        twilio().get(LIST).then().statusCode(200).time(greaterThanOrEqualTo(290L));
+    }
+}
