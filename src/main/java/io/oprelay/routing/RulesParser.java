@@ -55,8 +55,11 @@ public final class RulesParser {
                     + e.getLocation().getColumnNr();
             throw error(source, "not valid YAML" + where + ": " + oneLine(e.getOriginalMessage()));
         }
-        JsonNode list = document != null && document.isObject() ? document.get("rules") : document;
-        if (document != null && document.isObject() && !Set.of("rules").containsAll(fieldNames(document))) {
+        if (document == null || document.isMissingNode() || document.isNull()) {
+            return List.of();
+        }
+        JsonNode list = document.isObject() ? document.get("rules") : document;
+        if (document.isObject() && !Set.of("rules").containsAll(fieldNames(document))) {
             throw error(source, "the document has one top-level field, 'rules' (a list), found " + fieldNames(document));
         }
         if (list == null || list.isNull()) {
