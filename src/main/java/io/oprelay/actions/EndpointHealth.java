@@ -1,5 +1,6 @@
 package io.oprelay.actions;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
@@ -24,6 +25,7 @@ public class EndpointHealth {
     private final Duration openFor;
     private final Clock clock;
 
+    @Inject
     public EndpointHealth(ActionsConfig config) {
         this(config.http().circuitFailureThreshold(), config.http().circuitOpenFor(), Clock.systemUTC());
     }

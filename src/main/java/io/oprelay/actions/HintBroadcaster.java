@@ -1,5 +1,6 @@
 package io.oprelay.actions;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.util.ArrayDeque;
@@ -31,6 +32,7 @@ public class HintBroadcaster {
     private final Deque<StreamedHint> buffer = new ArrayDeque<>();
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
 
+    @Inject
     public HintBroadcaster(ActionsConfig config) {
         this(config.agentAssist().bufferSize());
     }

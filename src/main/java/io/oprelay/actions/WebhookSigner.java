@@ -1,5 +1,6 @@
 package io.oprelay.actions;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import javax.crypto.Mac;
@@ -22,6 +23,7 @@ public class WebhookSigner {
 
     private final byte[] secret;
 
+    @Inject
     public WebhookSigner(ActionsConfig config) {
         this(config.signingSecret().orElse(""));
     }
