@@ -196,6 +196,9 @@ public final class RouterWorker implements Runnable {
             failure = e;
             LOG.errorf(e, "Router %s stopped on an unexpected error", name);
         } finally {
+            if (halted) {
+                Thread.interrupted();
+            }
             close(producer);
             finished.countDown();
         }
