@@ -1,8 +1,8 @@
 package io.oprelay.routing;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonPointer;
 import io.oprelay.twilio.OperatorResult;
 
@@ -56,10 +56,16 @@ public sealed interface Condition permits Condition.FormatIn, Condition.LabelIn,
     }
 
     /** The number at a JSON pointer into {@code result} compares to the bound(s); a missing or non-numeric value never matches. */
-    record NumberAt(String pointer, Comparison op, double value, Double upper) implements Condition {
+    record NumberAt(String pointer, Comparison op, double value, Double upper, @JsonIgnore JsonPointer at)
+            implements Condition {
+
+        public NumberAt(String pointer, Comparison op, double value, Double upper) {
+            this(pointer, op, value, upper, JsonPointer.compile(pointer));
+        }
+
         @Override
         public boolean test(ResultFacts result) {
-            Double number = result.number(JsonPointer.compile(pointer));
+            Double number = result.number(at);
             if (number == null) {
                 return false;
             }

@@ -6,16 +6,37 @@ import io.oprelay.twilio.OperatorResult;
 import io.oprelay.twilio.ResultPayload;
 
 /**
- * One OperatorResult as rules and actions see it: the typed view plus the derived facts they ask about (label,
+ * One OperatorResult as rules and actions see it (one instance per result and thread; derived facts are memoised): the typed view plus the derived facts they ask about (label,
  * numbers inside {@code result}).
  */
-public record ResultFacts(OperatorResult view) {
+public final class ResultFacts {
 
     /** The default pointer of "the score" of a result: {@code /score}, as scoring JSON operators write it. */
     public static final JsonPointer SCORE = JsonPointer.compile("/score");
 
+    private final OperatorResult view;
+    private String label;
+    private boolean labelRead;
+
+    public ResultFacts(OperatorResult view) {
+        this.view = view;
+    }
+
+    /** The typed view of the result. */
+    public OperatorResult view() {
+        return view;
+    }
+
     /** The label: {@code result.label} of a CLASSIFICATION result, or a text {@code label} field of a JSON result. */
     public String label() {
+        if (!labelRead) {
+            label = readLabel();
+            labelRead = true;
+        }
+        return label;
+    }
+
+    private String readLabel() {
         ResultPayload payload = view.payload();
         if (payload instanceof ResultPayload.Classification classification) {
             return classification.label();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Routing metrics: {@code relay.routing.evaluated}, {@code relay.routing.unmatched}, {@code relay.routing.unreadable},
@@ -28,6 +29,8 @@ public class RoutingMetrics {
     private final Counter evaluated;
     private final Counter unmatched;
     private final Counter unreadable;
+    private final Map<String, Counter> actionCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
 
     public RoutingMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -51,10 +54,13 @@ public class RoutingMetrics {
         unreadable.increment(batch.unreadable);
         batch.fired.forEach((rule, count) -> registry.counter("relay.routing.rules.fired", "rule", rule).increment(count));
         for (ActionRecord action : batch.actions) {
-            registry.counter("relay.routing.actions", "action", action.action(), "outcome", action.outcome()).increment();
-            Timer.builder("relay.routing.action.duration").tag("action", action.action())
+            actionCounters.computeIfAbsent(action.action() + "\u0000" + action.outcome(),
+                    key -> registry.counter("relay.routing.actions", "action", action.action(),
+                            "outcome", action.outcome())).increment();
+            durations.computeIfAbsent(action.action(), name -> Timer.builder("relay.routing.action.duration")
+                    .tag("action", name)
                     .description("Time to carry out one action (Kafka: render and send; HTTP: until delivered or given up)")
-                    .register(registry).record(action.took());
+                    .register(registry)).record(action.took());
         }
     }
 
