@@ -53,7 +53,8 @@ class CrashAndFailoverIT {
                 "relay.simulator.enabled", "true",
                 "relay.simulator.backlog", String.valueOf(backlog),
                 "relay.simulator.rate", "0",
-                "relay.poller.enabled", "false")).start().awaitReady(Duration.ofSeconds(60));
+                "relay.poller.enabled", "false",
+                "relay.routing.enabled", "false")).start().awaitReady(Duration.ofSeconds(60));
     }
 
     private static RelayProcess relay(String name, RelayProcess simulator, String topicPrefix) throws Exception {
@@ -63,7 +64,8 @@ class CrashAndFailoverIT {
                 "relay.twilio.username", "SKtest",
                 "relay.twilio.password", "test-secret",
                 "relay.poller.page-size", "250",
-                "relay.poller.interval", "1S"));
+                "relay.poller.interval", "1S",
+                "relay.routing.enabled", "false"));
         settings.put("relay.topics.checkpoints", topicPrefix + "checkpoints");
         settings.put("relay.poller.group-id", topicPrefix + "poller");
         settings.put("relay.poller.transactional-id-prefix", topicPrefix);

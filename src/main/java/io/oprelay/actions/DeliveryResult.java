@@ -1,0 +1,7 @@
+package io.oprelay.actions;
+
+import java.time.Duration;
+
+/** How a {@link Delivery} ended: delivered (a 2xx answer) or failed with the reason, after how many attempts. */
+public record DeliveryResult(Delivery delivery, boolean delivered, int attempts, String reason, Duration took) {
+}

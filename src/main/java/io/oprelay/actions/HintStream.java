@@ -1,0 +1,136 @@
+package io.oprelay.actions;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Reads the hints topic ({@code read_committed}, every partition, no consumer group) and hands each hint to the
+ * {@link HintBroadcaster}. Because every instance reads every committed hint, an agent desktop may connect to any
+ * replica, whichever replica's router produced the hint; aborted transactions never reach a desktop. On start it
+ * reads back up to the buffer size so that {@code Last-Event-ID} resume works across restarts.
+ */
+@Singleton
+public class HintStream {
+
+    private static final Logger LOG = Logger.getLogger(HintStream.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final long PARTITION_CHECK_MILLIS = 30_000;
+
+    private final ActionsConfig config;
+    private final HintBroadcaster broadcaster;
+    private final Map<String, Object> kafka;
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public HintStream(ActionsConfig config, HintBroadcaster broadcaster,
+                      @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.config = config;
+        this.broadcaster = broadcaster;
+        this.kafka = kafka;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.agentAssist().streamEnabled()) {
+            return;
+        }
+        thread = new Thread(this::run, "agent-assist-stream");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null) {
+            thread.join(5_000);
+        }
+    }
+
+    private void run() {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put("client.id", "agent-assist-stream-" + UUID.randomUUID());
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", "false");
+        props.put("fetch.max.wait.ms", "100");
+        props.remove("group.id");
+        String topic = config.agentAssist().topic();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer = c;
+            long lastPartitionCheck = 0;
+            while (running) {
+                try {
+                    long now = System.currentTimeMillis();
+                    if (now - lastPartitionCheck > (c.assignment().isEmpty() ? 1_000 : PARTITION_CHECK_MILLIS)) {
+                        lastPartitionCheck = now;
+                        assign(c, topic);
+                    }
+                    if (c.assignment().isEmpty()) {
+                        c.poll(POLL);
+                        continue;
+                    }
+                    for (ConsumerRecord<String, byte[]> record : c.poll(POLL)) {
+                        if (record.value() == null) {
+                            continue;
+                        }
+                        broadcaster.publish(new HintBroadcaster.StreamedHint(record.partition() + "-" + record.offset(),
+                                record.partition(), record.offset(), record.key(),
+                                new String(record.value(), StandardCharsets.UTF_8)));
+                    }
+                } catch (WakeupException e) {
+                    // stopping
+                } catch (RuntimeException e) {
+                    LOG.warnf("Agent-assist stream: %s; retrying", e.toString());
+                    lastPartitionCheck = 0;
+                }
+            }
+            c.close(CloseOptions.timeout(Duration.ofSeconds(1)));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Agent-assist stream stopped");
+        }
+    }
+
+    private void assign(KafkaConsumer<String, byte[]> c, String topic) {
+        List<PartitionInfo> partitions = c.partitionsFor(topic);
+        if (partitions == null || partitions.isEmpty() || partitions.size() == c.assignment().size()) {
+            return;
+        }
+        List<TopicPartition> all = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        boolean first = c.assignment().isEmpty();
+        List<TopicPartition> added = all.stream().filter(p -> !c.assignment().contains(p)).toList();
+        c.assign(all);
+        if (first) {
+            long perPartition = Math.max(1, config.agentAssist().bufferSize() / all.size());
+            Map<TopicPartition, Long> ends = c.endOffsets(all);
+            Map<TopicPartition, Long> begins = c.beginningOffsets(all);
+            for (TopicPartition partition : all) {
+                c.seek(partition, Math.max(begins.get(partition), ends.get(partition) - perPartition));
+            }
+        } else {
+            c.seekToBeginning(added);
+        }
+    }
+}

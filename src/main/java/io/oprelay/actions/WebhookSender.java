@@ -1,0 +1,123 @@
+package io.oprelay.actions;
+
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Delivers signed webhooks at least once: POST with a timeout, retries on connection errors, timeouts, 408, 429 and
+ * 5xx with exponential back-off and jitter (honouring {@code Retry-After}), the same body and
+ * {@code Idempotency-Key} on every attempt. Other 4xx answers are final. Never blocks the calling thread.
+ */
+@Singleton
+public class WebhookSender {
+
+    private static final Logger LOG = Logger.getLogger(WebhookSender.class);
+
+    private final HttpClient client;
+    private final WebhookSigner signer;
+    private final EndpointHealth health;
+    private final Duration timeout;
+    private final int maxAttempts;
+    private final long initialBackoffMillis;
+    private final long maxBackoffMillis;
+
+    public WebhookSender(ActionsConfig config, WebhookSigner signer, EndpointHealth health) {
+        this.signer = signer;
+        this.health = health;
+        this.timeout = config.http().timeout();
+        this.maxAttempts = Math.max(1, config.http().maxAttempts());
+        this.initialBackoffMillis = config.http().initialBackoff().toMillis();
+        this.maxBackoffMillis = config.http().maxBackoff().toMillis();
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /** Starts a delivery; the future completes with its outcome once delivered, refused or out of attempts. */
+    public CompletableFuture<DeliveryResult> deliver(Delivery delivery) {
+        CompletableFuture<DeliveryResult> done = new CompletableFuture<>();
+        attempt(delivery, 1, System.nanoTime(), done);
+        return done;
+    }
+
+    private void attempt(Delivery delivery, int attempt, long started, CompletableFuture<DeliveryResult> done) {
+        String endpoint = EndpointHealth.endpointOf(delivery.url());
+        if (attempt == 1 && health.isOpen(endpoint)) {
+            done.complete(result(delivery, false, 0, "endpoint skipped after repeated failures: "
+                    + health.failing().getOrDefault(endpoint, "failing"), started));
+            return;
+        }
+        long timestamp = System.currentTimeMillis() / 1000;
+        HttpRequest request = HttpRequest.newBuilder(delivery.url())
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "operator-results-relay")
+                .header(WebhookSigner.IDEMPOTENCY_HEADER, delivery.idempotencyKey())
+                .header(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
+                .header(WebhookSigner.SIGNATURE_HEADER, signer.sign(timestamp, delivery.body()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body()))
+                .build();
+        client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            if (error == null && response.statusCode() / 100 == 2) {
+                health.success(endpoint);
+                done.complete(result(delivery, true, attempt, "HTTP " + response.statusCode(), started));
+                return;
+            }
+            String reason;
+            boolean retryable;
+            long retryAfterMillis = 0;
+            if (error != null) {
+                Throwable cause = error.getCause() != null ? error.getCause() : error;
+                reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                retryable = true;
+            } else {
+                int status = response.statusCode();
+                reason = "HTTP " + status;
+                retryable = status == 408 || status == 429 || status >= 500;
+                retryAfterMillis = retryAfterMillis(response);
+            }
+            if (!retryable || attempt >= maxAttempts) {
+                health.failure(endpoint, reason);
+                done.complete(result(delivery, false, attempt, reason + " after " + attempt + " attempt"
+                        + (attempt == 1 ? "" : "s"), started));
+                return;
+            }
+            long delay = Math.max(backoffMillis(attempt), Math.min(retryAfterMillis, maxBackoffMillis));
+            LOG.debugf("Webhook %s of rule %s: %s, attempt %d of %d, next in %d ms", endpoint, delivery.rule(),
+                    reason, attempt, maxAttempts, delay);
+            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
+                    .execute(() -> attempt(delivery, attempt + 1, started, done));
+        });
+    }
+
+    /** Exponential back-off with "equal jitter": half the step fixed, half random, capped at max-backoff. */
+    long backoffMillis(int attempt) {
+        long step = Math.min(maxBackoffMillis, initialBackoffMillis << Math.min(20, attempt - 1));
+        long half = step / 2;
+        return half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0);
+    }
+
+    private static long retryAfterMillis(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").map(value -> {
+            try {
+                return Math.max(0, Long.parseLong(value.trim()) * 1000);
+            } catch (NumberFormatException e) {
+                return 0L;
+            }
+        }).orElse(0L);
+    }
+
+    private static DeliveryResult result(Delivery delivery, boolean ok, int attempts, String reason, long started) {
+        return new DeliveryResult(delivery, ok, attempts, reason, Duration.ofNanos(System.nanoTime() - started));
+    }
+}

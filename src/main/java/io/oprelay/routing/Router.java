@@ -1,0 +1,124 @@
+package io.oprelay.routing;
+
+import io.oprelay.actions.ActionsConfig;
+import io.oprelay.actions.WebhookSender;
+import io.oprelay.events.TopicsConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Runs the router workers of this instance ({@code relay.routing.consumers} threads) in the group
+ * {@code relay.routing.group-id}; replicas share the result topics' partitions. Stops them on shutdown: each
+ * finishes and commits its batch within {@code relay.routing.poll.shutdown-grace}, or is halted (its open
+ * transaction is then aborted by the broker or the next instance).
+ */
+@Singleton
+public class Router {
+
+    private static final Logger LOG = Logger.getLogger(Router.class);
+
+    private final RoutingConfig config;
+    private final TopicsConfig topics;
+    private final ActionsConfig actions;
+    private final RuleBook ruleBook;
+    private final WebhookSender sender;
+    private final RoutingMetrics metrics;
+    private final Map<String, Object> kafka;
+    private final List<RouterWorker> workers = new CopyOnWriteArrayList<>();
+
+    public Router(RoutingConfig config, TopicsConfig topics, ActionsConfig actions, RuleBook ruleBook,
+                  WebhookSender sender, RoutingMetrics metrics,
+                  @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.config = config;
+        this.topics = topics;
+        this.actions = actions;
+        this.ruleBook = ruleBook;
+        this.sender = sender;
+        this.metrics = metrics;
+        this.kafka = kafka;
+    }
+
+    /** The result topics this router reads. */
+    public List<String> consumedTopics() {
+        return config.topics().orElseGet(() -> List.of(topics.classification(), topics.json()));
+    }
+
+    void onStart(@Observes @Priority(Integer.MIN_VALUE + 20) StartupEvent event) {
+        List<String> all = new ArrayList<>(consumedTopics());
+        all.add(actions.agentAssist().topic());
+        all.add(actions.workflow().topic());
+        all.add(config.deadLetterTopic());
+        RoutingTopics.ensure(kafka, all, topics.partitions(), topics.replicationFactor());
+        if (!config.enabled()) {
+            LOG.info("Routing is disabled (relay.routing.enabled=false)");
+            return;
+        }
+        String instance = config.instanceId().orElseGet(Router::hostName);
+        for (int i = 0; i < Math.max(1, config.consumers()); i++) {
+            String id = config.transactionalIdPrefix() + "-" + instance + "-" + i;
+            RouterWorker worker = new RouterWorker(id,
+                    RouterWorker.consumerConfig(kafka, config.groupId(), id, config.poll().maxRecords(),
+                            config.poll().sessionTimeout()),
+                    RouterWorker.producerConfig(kafka, id),
+                    consumedTopics(), ruleBook.engine(), sender, metrics, config.poll().timeout());
+            workers.add(worker);
+            worker.start();
+        }
+        LOG.infof("Routing %s with %d rule(s) in group %s (%d consumer thread(s))", consumedTopics(),
+                ruleBook.rules().size(), config.groupId(), workers.size());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        workers.forEach(RouterWorker::stop);
+        long deadline = System.nanoTime() + config.poll().shutdownGrace().toNanos();
+        for (RouterWorker worker : workers) {
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!worker.awaitStopped(Duration.ofNanos(left))) {
+                    LOG.warnf("Router %s did not finish its batch in time; halting it", worker.name());
+                    worker.halt();
+                    worker.awaitStopped(Duration.ofSeconds(5));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                worker.halt();
+            }
+        }
+    }
+
+    /** The workers of this instance. */
+    public List<RouterWorker> workers() {
+        return List.copyOf(workers);
+    }
+
+    /** Whether routing is switched on. */
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return UUID.randomUUID().toString();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.oprelay.routing;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The router: which result topics it reads, where its rules come from and how it polls. */
+@ConfigMapping(prefix = "relay.routing")
+public interface RoutingConfig {
+
+    /** Whether the router consumes result topics at all (the rules API works either way). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** YAML rules file; without it the built-in rules of {@code classpath:rules/default-rules.yaml} are loaded. */
+    Optional<Path> rulesFile();
+
+    /** Consumer group shared by every router instance; partitions are spread across its members. */
+    @WithDefault("relay-router")
+    String groupId();
+
+    /** Result topics to consume; without it the CLASSIFICATION and JSON topics of {@code relay.topics}. */
+    Optional<List<String>> topics();
+
+    /** Topic receiving events whose actions could not be carried out, with the reason in headers. */
+    @WithDefault("relay.routing.dead-letters")
+    String deadLetterTopic();
+
+    /** Consumer threads per instance, each with its own consumer and transactional producer. */
+    @WithDefault("1")
+    int consumers();
+
+    /** Identifies this instance in transactional ids; without it the host name (stable in a StatefulSet). */
+    Optional<String> instanceId();
+
+    /** Prefix of the transactional ids, {@code <prefix>-<instance>-<thread>}. */
+    @WithDefault("relay-router")
+    String transactionalIdPrefix();
+
+    /** Polling of the result topics. */
+    Poll poll();
+
+    /** Polling settings of the router's consumers. */
+    interface Poll {
+
+        /** Longest wait of one poll when no records are ready. */
+        @WithDefault("500ms")
+        Duration timeout();
+
+        /** Records handled per transaction at most. */
+        @WithDefault("500")
+        int maxRecords();
+
+        /** Session timeout of the router's group membership. */
+        @WithDefault("30s")
+        Duration sessionTimeout();
+
+        /** Time a stopping router waits for its current batch before it abandons the open transaction. */
+        @WithDefault("10s")
+        Duration shutdownGrace();
+    }
+}

@@ -1,0 +1,113 @@
+package io.oprelay.routing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oprelay.actions.BoundAction;
+import io.oprelay.actions.Delivery;
+import io.oprelay.actions.Effects;
+import io.oprelay.twilio.OperatorResult;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The transform step of the router, free of I/O: reads one result event, finds the rules it fires (in file order;
+ * several may fire) and renders their actions into records to publish and webhooks to call.
+ */
+public final class RoutingEngine {
+
+    private final List<Rule> rules;
+    private final ObjectMapper mapper;
+    private final String deadLetterTopic;
+
+    public RoutingEngine(List<Rule> rules, ObjectMapper mapper, String deadLetterTopic) {
+        this.rules = List.copyOf(rules);
+        this.mapper = mapper;
+        this.deadLetterTopic = deadLetterTopic;
+    }
+
+    /** The rules in force, in order. */
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /** Topic of dead letters. */
+    public String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    /** A rule that fired and what each of its actions produced. */
+    public record Match(Rule rule, List<ActionOutput> actions) {
+    }
+
+    /** What one action of a fired rule produced, or why it could not. */
+    public record ActionOutput(BoundAction action, Effects effects, String error) {
+    }
+
+    /** Every rule the result fires, with its actions' outputs (the dry run and the router share this). */
+    public List<Match> evaluate(ResultFacts result) {
+        List<Match> matches = new ArrayList<>();
+        for (Rule rule : rules) {
+            if (!rule.matches(result)) {
+                continue;
+            }
+            List<ActionOutput> outputs = new ArrayList<>();
+            for (BoundAction action : rule.actions()) {
+                try {
+                    outputs.add(new ActionOutput(action, action.apply(result), null));
+                } catch (RuntimeException e) {
+                    outputs.add(new ActionOutput(action, null, "action failed: " + e));
+                }
+            }
+            matches.add(new Match(rule, List.copyOf(outputs)));
+        }
+        return matches;
+    }
+
+    /** What the router does for one consumed record. */
+    public record Routed(ConsumerRecord<String, byte[]> source, List<ProducerRecord<String, byte[]>> records,
+                         List<Delivery> deliveries) {
+    }
+
+    /** Routes one result event, counting into {@code batch}; an unreadable event becomes a dead letter. */
+    public Routed route(ConsumerRecord<String, byte[]> record, RoutingMetrics.Batch batch) {
+        OperatorResult view;
+        try {
+            view = record.value() == null ? null : mapper.readValue(record.value(), OperatorResult.class);
+        } catch (IOException e) {
+            view = null;
+        }
+        if (view == null) {
+            batch.unreadable();
+            return new Routed(record, List.of(DeadLetters.of(deadLetterTopic, record,
+                    "unreadable: the value is not an OperatorResult JSON object", null, null, 0)), List.of());
+        }
+        long started = System.nanoTime();
+        List<Match> matches = evaluate(new ResultFacts(view));
+        batch.evaluated(!matches.isEmpty());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        List<Delivery> deliveries = new ArrayList<>();
+        for (Match match : matches) {
+            batch.fired(match.rule().name());
+            for (ActionOutput output : match.actions()) {
+                if (output.error() != null) {
+                    records.add(DeadLetters.of(deadLetterTopic, record, output.error(), match.rule().name(),
+                            output.action().type(), 0));
+                    batch.action(output.action().type(), RoutingMetrics.DEAD_LETTERED,
+                            Duration.ofNanos(System.nanoTime() - started));
+                    continue;
+                }
+                records.addAll(output.effects().records());
+                deliveries.addAll(output.effects().deliveries());
+                if (!output.effects().records().isEmpty()) {
+                    batch.action(output.action().type(), RoutingMetrics.PUBLISHED,
+                            Duration.ofNanos(System.nanoTime() - started));
+                }
+            }
+        }
+        return new Routed(record, records, deliveries);
+    }
+}

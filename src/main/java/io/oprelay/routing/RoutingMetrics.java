@@ -1,0 +1,97 @@
+package io.oprelay.routing;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Routing metrics: {@code relay.routing.evaluated}, {@code relay.routing.unmatched}, {@code relay.routing.unreadable},
+ * {@code relay.routing.rules.fired{rule}}, {@code relay.routing.actions{action,outcome}} (outcome: published,
+ * delivered, dead-lettered) and {@code relay.routing.action.duration{action}}. Counts of a batch are recorded once
+ * its transaction committed, so a replayed batch is not counted twice.
+ */
+@Singleton
+public class RoutingMetrics {
+
+    public static final String PUBLISHED = "published";
+    public static final String DELIVERED = "delivered";
+    public static final String DEAD_LETTERED = "dead-lettered";
+
+    private final MeterRegistry registry;
+    private final Counter evaluated;
+    private final Counter unmatched;
+    private final Counter unreadable;
+    private final Map<String, Counter> actionCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+
+    public RoutingMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.evaluated = Counter.builder("relay.routing.evaluated")
+                .description("Results evaluated against the routing rules").register(registry);
+        this.unmatched = Counter.builder("relay.routing.unmatched")
+                .description("Results that matched no rule").register(registry);
+        this.unreadable = Counter.builder("relay.routing.unreadable")
+                .description("Records that were not a readable OperatorResult (dead-lettered)").register(registry);
+    }
+
+    /** A new tally for one batch. */
+    public Batch batch() {
+        return new Batch();
+    }
+
+    /** Applies the counts of a committed batch. */
+    public void record(Batch batch) {
+        evaluated.increment(batch.evaluated);
+        unmatched.increment(batch.unmatched);
+        unreadable.increment(batch.unreadable);
+        batch.fired.forEach((rule, count) -> registry.counter("relay.routing.rules.fired", "rule", rule).increment(count));
+        for (ActionRecord action : batch.actions) {
+            actionCounters.computeIfAbsent(action.action() + "\u0000" + action.outcome(),
+                    key -> registry.counter("relay.routing.actions", "action", action.action(),
+                            "outcome", action.outcome())).increment();
+            durations.computeIfAbsent(action.action(), name -> Timer.builder("relay.routing.action.duration")
+                    .tag("action", name)
+                    .description("Time to carry out one action (Kafka: render and send; HTTP: until delivered or given up)")
+                    .register(registry)).record(action.took());
+        }
+    }
+
+    /** Counts of one batch, applied by {@link #record(Batch)} after its transaction committed. */
+    public static final class Batch {
+        private int evaluated;
+        private int unmatched;
+        private int unreadable;
+        private final Map<String, Integer> fired = new LinkedHashMap<>();
+        private final List<ActionRecord> actions = new ArrayList<>();
+
+        void evaluated(boolean matched) {
+            evaluated++;
+            if (!matched) {
+                unmatched++;
+            }
+        }
+
+        void unreadable() {
+            unreadable++;
+        }
+
+        void fired(String rule) {
+            fired.merge(rule, 1, Integer::sum);
+        }
+
+        void action(String action, String outcome, Duration took) {
+            actions.add(new ActionRecord(action, outcome, took));
+        }
+    }
+
+    private record ActionRecord(String action, String outcome, Duration took) {
+    }
+}

@@ -1,0 +1,157 @@
+package io.oprelay.actions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.oprelay.events.TopicsConfig;
+import io.oprelay.routing.ResultEvents;
+import io.oprelay.routing.SampleResults;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Agent desktops receive hints live over SSE, filtered by conversation, with heartbeats and resume. */
+@QuarkusTest
+class AgentAssistStreamTest {
+
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
+
+    @Inject
+    TopicsConfig topics;
+
+    @Inject
+    HintBroadcaster broadcaster;
+
+    @TestHTTPResource("/agent-assist/stream")
+    URL stream;
+
+    ResultEvents events;
+
+    @BeforeEach
+    void open() {
+        events = new ResultEvents(kafka);
+    }
+
+    @AfterEach
+    void close() {
+        events.close();
+    }
+
+    private URI forConversation(String conversationId) {
+        return URI.create(stream + "?conversationId=" + conversationId);
+    }
+
+    private SseClient subscribe(URI uri, String lastEventId) throws Exception {
+        int before = broadcaster.subscribers();
+        SseClient client = new SseClient(uri, lastEventId);
+        await().atMost(Duration.ofSeconds(5)).until(() -> broadcaster.subscribers() > before);
+        return client;
+    }
+
+    @Test
+    void subscribedAgentReceivesItsHintWithinTwoSecondsOfTheResultCommit() throws Exception {
+        String conversation = SampleResults.conversationId();
+        List<Long> latenciesMicros = new ArrayList<>();
+        try (SseClient client = subscribe(forConversation(conversation), null)) {
+            for (int i = 0; i < 55; i++) {
+                events.publish(topics.classification(), SampleResults.classification(conversation, "angry"));
+                long committed = System.nanoTime();
+                SseClient.Event event = client.next(2, TimeUnit.SECONDS);
+                assertThat(event).as("hint %d arrives within 2 s", i).isNotNull();
+                assertThat(event.event()).isEqualTo("hint");
+                JsonNode hint = SampleResults.MAPPER.readTree(event.data());
+                assertThat(hint.get("conversationId").asText()).isEqualTo(conversation);
+                assertThat(hint.get("rule").asText()).isEqualTo("angry-customer-hint");
+                if (i >= 5) {
+                    latenciesMicros.add(Math.max(0, (event.receivedNanos() - committed) / 1_000));
+                }
+            }
+        }
+        Collections.sort(latenciesMicros);
+        String summary = String.format("Agent-assist latency over %d events (commit of the result -> SSE event"
+                        + " received): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms",
+                latenciesMicros.size(), percentile(latenciesMicros, 50), percentile(latenciesMicros, 95),
+                percentile(latenciesMicros, 99), latenciesMicros.get(latenciesMicros.size() - 1) / 1000.0);
+        System.out.println(summary);
+        writeReport(summary);
+        assertThat(latenciesMicros.get(latenciesMicros.size() - 1)).isLessThan(2_000_000L);
+    }
+
+    @Test
+    void conversationStreamCarriesOnlyItsConversationAndSupervisorStreamCarriesAll() throws Exception {
+        String mine = SampleResults.conversationId();
+        String other = SampleResults.conversationId();
+        try (SseClient agent = subscribe(forConversation(mine), null);
+             SseClient supervisor = subscribe(URI.create(stream.toString()), null)) {
+            events.publish(topics.classification(), SampleResults.classification(other, "angry"));
+            events.publish(topics.classification(), SampleResults.classification(mine, "frustrated"));
+            SseClient.Event agentEvent = agent.next(5, TimeUnit.SECONDS);
+            assertThat(SampleResults.MAPPER.readTree(agentEvent.data()).get("conversationId").asText()).isEqualTo(mine);
+            List<String> seenBySupervisor = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                SseClient.Event e;
+                while ((e = supervisor.next(10, TimeUnit.MILLISECONDS)) != null) {
+                    seenBySupervisor.add(SampleResults.MAPPER.readTree(e.data()).get("conversationId").asText());
+                }
+                return seenBySupervisor.contains(mine) && seenBySupervisor.contains(other);
+            });
+            assertThat(agent.next(300, TimeUnit.MILLISECONDS)).as("nothing of the other conversation").isNull();
+        }
+    }
+
+    @Test
+    void reconnectWithLastEventIdReplaysWhatWasMissed() throws Exception {
+        String conversation = SampleResults.conversationId();
+        List<SseClient.Event> seen = new ArrayList<>();
+        try (SseClient client = subscribe(forConversation(conversation), null)) {
+            for (String label : List.of("angry", "frustrated", "angry")) {
+                events.publish(topics.classification(), SampleResults.classification(conversation, label));
+                seen.add(client.next(5, TimeUnit.SECONDS));
+            }
+        }
+        assertThat(seen).doesNotContainNull();
+        assertThat(seen.get(0).id()).matches("\\d+-\\d+");
+        try (SseClient resumed = subscribe(forConversation(conversation), seen.get(0).id())) {
+            assertThat(resumed.next(5, TimeUnit.SECONDS).id()).isEqualTo(seen.get(1).id());
+            assertThat(resumed.next(5, TimeUnit.SECONDS).id()).isEqualTo(seen.get(2).id());
+            assertThat(resumed.next(300, TimeUnit.MILLISECONDS)).isNull();
+        }
+    }
+
+    @Test
+    void idleStreamSendsHeartbeatComments() throws Exception {
+        try (SseClient client = subscribe(forConversation(SampleResults.conversationId()), null)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.comments.contains("heartbeat"));
+        }
+    }
+
+    private static double percentile(List<Long> sortedMicros, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sortedMicros.size()) - 1;
+        return sortedMicros.get(Math.max(0, Math.min(index, sortedMicros.size() - 1))) / 1000.0;
+    }
+
+    private static void writeReport(String summary) throws IOException {
+        Path report = Path.of("target", "agent-assist-latency.txt");
+        Files.createDirectories(report.getParent());
+        Files.writeString(report, summary + System.lineSeparator());
+    }
+}
