@@ -127,6 +127,9 @@ class CrashAndFailoverIT {
             second.awaitReady(Duration.ofSeconds(60));
             SimulatorClient twilio = new SimulatorClient(simulator.baseUrl() + "/simulator");
             assertExactlyOnce(twilio.allIds(), Duration.ofSeconds(120));
+            // New results created while running arrive within one interval (1 s here) plus a sweep.
+            twilio.add(50);
+            assertExactlyOnce(twilio.allIds(), Duration.ofSeconds(6));
             RelayProcess[] active = new RelayProcess[1];
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 boolean a = owns(first);

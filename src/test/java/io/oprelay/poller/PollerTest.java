@@ -94,9 +94,10 @@ class PollerTest {
     }
 
     @Test
-    void resultsCreatedWhileRunningArriveWithinOneInterval() {
+    void resultsCreatedLaterArriveWithTheNextSweep() {
         awaitEverySimulatorResultExactlyOnce(Duration.ofSeconds(120));
         List<String> fresh = simulator.add(25);
+        given().post("/api/feeds/default/sweep").then().statusCode(202);
         await().atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
                 assertThat(committed().stream().map(r -> EventContract.header(r, "ce_id")))
                         .containsAll(fresh));
