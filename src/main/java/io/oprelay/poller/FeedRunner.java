@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -36,6 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class FeedRunner implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(FeedRunner.class);
+    private static final Duration CUT_SHORT_PAUSE = Duration.ofSeconds(1);
 
     private final Feed feed;
     private final OperatorResultsApi api;
@@ -46,6 +51,7 @@ final class FeedRunner implements Runnable {
     private final FeedStatus status;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
+    private final ExecutorService fetcher;
     private volatile boolean running = true;
     private boolean triggered;
     private FeedCursor cursor;
@@ -60,6 +66,29 @@ final class FeedRunner implements Runnable {
         this.config = config;
         this.metrics = metrics;
         this.status = status;
+        this.fetcher = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "relay-fetch-" + feed.name());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** A page requested ahead of need, with the token it was requested with. */
+    private record Prefetch(Optional<String> token, Future<ResultPage> future) {
+
+        ResultPage page() {
+            try {
+                return future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while fetching a page", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
     }
 
     /** Outcome of one sweep, deciding the pause before the next. */
@@ -78,6 +107,7 @@ final class FeedRunner implements Runnable {
                 pause(outcome.pause());
             }
         } finally {
+            fetcher.shutdownNow();
             publisher.close();
             status.state(FeedStatus.State.STANDBY);
         }
@@ -134,6 +164,7 @@ final class FeedRunner implements Runnable {
         Set<String> tokensSeen = new HashSet<>();
         Map<OutputFormat, Long> found = new EnumMap<>(OutputFormat.class);
         Optional<String> token = cursor.resumeToken();
+        Prefetch prefetched = null;
         boolean restarted = false;
         int pages = 0;
         String outcome;
@@ -148,8 +179,11 @@ final class FeedRunner implements Runnable {
             }
             ResultPage page;
             try {
-                page = api.list(feed.query().withPageToken(token));
+                page = prefetched != null && prefetched.token().equals(token) ? prefetched.page()
+                        : api.list(feed.query().withPageToken(token));
+                prefetched = null;
             } catch (TwilioApiException e) {
+                prefetched = null;
                 if (e.status() == 400 && token.isPresent() && !restarted) {
                     LOG.warnf("feed %s: page token rejected (%s); restarting the sweep from the top", feed.name(),
                             e.getMessage());
@@ -165,6 +199,11 @@ final class FeedRunner implements Runnable {
             pages++;
             token.ifPresent(tokensSeen::add);
             PageStep step = cursor.plan(token, page, tokensSeen, Instant.now());
+            if (!step.endsSweep() && pages < config.maxPagesPerSweep()) {
+                // Fetch the next page while this one's transaction commits: the two waits overlap.
+                prefetched = new Prefetch(step.nextToken(), fetcher.submit(
+                        () -> api.list(feed.query().withPageToken(step.nextToken()))));
+            }
             commit(step);
             step.fresh().forEach(r -> found.merge(r.view().format(), 1L, Long::sum));
             if (step.endsSweep()) {
@@ -181,7 +220,21 @@ final class FeedRunner implements Runnable {
             LOG.infof("feed %s: published %s in %d page(s), %d ms (%s)", feed.name(), found, pages, took.toMillis(),
                     outcome);
         }
-        return new Outcome(outcome, "page limit".equals(outcome) ? Duration.ZERO : config.interval());
+        return new Outcome(outcome, pauseAfter(outcome));
+    }
+
+    /**
+     * At once after the page limit (the backlog goes on); soon after a sweep cut short by a repeated token or a page
+     * without meta (it has not reached published ground yet); after the interval when the sweep reached the end.
+     */
+    private Duration pauseAfter(String outcome) {
+        if ("page limit".equals(outcome)) {
+            return Duration.ZERO;
+        }
+        if (FeedCursor.REPEATED_TOKEN.equals(outcome) || FeedCursor.NO_META.equals(outcome)) {
+            return config.interval().compareTo(CUT_SHORT_PAUSE) < 0 ? config.interval() : CUT_SHORT_PAUSE;
+        }
+        return config.interval();
     }
 
     private void commit(PageStep step) {
