@@ -200,8 +200,9 @@ public class RetentionWorker {
                 .tag("outcome", outcome).register(registry).increment(amount);
     }
 
+    /** Ends the worker's thread; ids still queued stay in Twilio. */
     @PreDestroy
-    void stop() {
+    public void stop() {
         Thread running;
         lock.lock();
         try {
