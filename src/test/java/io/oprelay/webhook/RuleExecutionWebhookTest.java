@@ -2,7 +2,10 @@ package io.oprelay.webhook;
 
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.poller.FeedStatus;
+import io.oprelay.kafka.KafkaClients;
+import io.oprelay.poller.PollerConfig;
 import io.oprelay.poller.PollerService;
+import io.oprelay.publisher.FeedPublisher;
 import io.oprelay.simulator.Simulator;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
@@ -49,6 +52,10 @@ class RuleExecutionWebhookTest {
     TopicsConfig topics;
     @Inject
     PollerService poller;
+    @Inject
+    PollerConfig pollerConfig;
+    @Inject
+    KafkaClients clients;
 
     @BeforeEach
     void defaultFeedRunsHere() {
@@ -162,6 +169,27 @@ class RuleExecutionWebhookTest {
                 .body("detail", containsString("operatorResults"));
         postSigned("{\"operatorResults\":[{\"outputFormat\":\"TEXT\"}]}".getBytes(StandardCharsets.UTF_8))
                 .then().statusCode(400).body("detail", containsString("no id"));
+    }
+
+    @Test
+    void aTransactionThatFailsIsAnswered503WithRetryAfterAndTheRetryPublishes() {
+        simulator.setEnabled(false);
+        List<String> ids = simulator.add(2);
+        byte[] body = body(simulator, ids);
+        try (FeedPublisher intruder = new FeedPublisher("default", clients, topics,
+                pollerConfig.transactionalIdPrefix(), pollerConfig.lookback(), pollerConfig.maxCheckpointSegments())) {
+            intruder.open();
+            postSigned(body).then().statusCode(503).header("Retry-After", equalTo("5"))
+                    .contentType("application/problem+json");
+        }
+        assertThat(eventsOf(ids)).as("nothing published by the failed transaction").isEmpty();
+
+        defaultFeedRunsHere();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> postSigned(body).statusCode() == 200);
+        List<ConsumerRecord<String, byte[]>> all = eventsOf(ids);
+        assertThat(idsOf(all)).containsExactlyInAnyOrderElementsOf(ids);
+        all.forEach(record -> EventContract.assertValidResultEvent(record, "webhook"));
     }
 
     @Test
