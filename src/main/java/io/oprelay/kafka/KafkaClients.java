@@ -65,6 +65,18 @@ public class KafkaClients {
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
+    /** A plain producer for single events outside any feed's transaction: {@code acks=all}, idempotent. */
+    public KafkaProducer<String, byte[]> idempotentProducer(String clientId) {
+        Map<String, Object> props = new HashMap<>(base);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
     /** A consumer that sees committed records only; no group unless {@code groupId} is given. */
     public KafkaConsumer<String, byte[]> committedReader(String clientId, String groupId, Map<String, Object> extra) {
         Map<String, Object> props = new HashMap<>(base);

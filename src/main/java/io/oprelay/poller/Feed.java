@@ -1,6 +1,7 @@
 package io.oprelay.poller;
 
 import io.oprelay.twilio.ListQuery;
+import io.oprelay.twilio.OperatorResult;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 import java.util.ArrayList;
@@ -35,6 +36,16 @@ public record Feed(String name, ListQuery query) {
         });
         feeds.sort(java.util.Comparator.comparing(Feed::name));
         return List.copyOf(feeds);
+    }
+
+    /** Whether the feed's filters select this result (a feed without filters selects every result). */
+    public boolean selects(OperatorResult result) {
+        String configuration = result.intelligenceConfiguration() == null ? null
+                : result.intelligenceConfiguration().id();
+        String operator = result.operator() == null ? null : result.operator().id();
+        return query.conversationId().map(id -> id.equals(result.conversationId())).orElse(true)
+                && query.intelligenceConfigurationId().map(id -> id.equals(configuration)).orElse(true)
+                && query.operatorId().map(id -> id.equals(operator)).orElse(true);
     }
 
     private static int checkedPageSize(String feed, int size) {

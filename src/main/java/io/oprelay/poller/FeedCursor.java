@@ -142,6 +142,30 @@ public final class FeedCursor {
                 endReason.isEmpty() ? next : Optional.empty(), endReason);
     }
 
+    /**
+     * The effect of results pushed by a webhook: fresh ones (not in the window and not older than it) join the
+     * window; the resume token, the mark and the detected order stay as they are, since pushed results say nothing
+     * about where the list stands.
+     */
+    public PageStep planPushed(List<RawResult> results, Instant now) {
+        long floor = floor(completeThrough);
+        List<RawResult> fresh = new ArrayList<>();
+        Map<String, Long> added = new LinkedHashMap<>();
+        for (RawResult result : results) {
+            String id = result.id();
+            long time = timeOf(result, now);
+            if (id == null || time <= floor || published.containsKey(id) || added.containsKey(id)) {
+                continue;
+            }
+            fresh.add(result);
+            added.put(id, time);
+        }
+        Checkpoint after = new Checkpoint(feed, resumeToken, completeThrough, sweepMax, order,
+                Collections.unmodifiableMap(published));
+        return new PageStep(List.copyOf(fresh), Collections.unmodifiableMap(added), after, Optional.empty(),
+                Optional.empty());
+    }
+
     /** The ids of the window once {@code step} is applied (a fresh map; the cursor is not changed). */
     public Map<String, Long> windowAfter(PageStep step) {
         long floor = floor(step.next().completeThrough());

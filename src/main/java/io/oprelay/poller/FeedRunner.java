@@ -5,6 +5,7 @@ import io.oprelay.events.ResultEvents;
 import io.oprelay.publisher.FeedPublisher;
 import io.oprelay.publisher.FencedException;
 import io.oprelay.publisher.PublishFailedException;
+import io.oprelay.retention.RetentionWorker;
 import io.oprelay.twilio.OperatorResultsApi;
 import io.oprelay.twilio.OutputFormat;
 import io.oprelay.twilio.RawResult;
@@ -26,8 +27,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -36,6 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * restoring the committed checkpoint), then sweeps the list page by page, committing each page's new results with the
  * checkpoint. Paces itself: the next sweep at once when the last one stopped at the page limit, after the interval
  * when it reached the end, after the wait Twilio asked for on 429, and with doubling back-off on failures.
+ *
+ * <p>Results pushed by webhooks go through the same loop: queued by {@link #push}, they are published between pages
+ * (or at once, waking the loop from its pause) against the same window, so whichever path comes second finds the id
+ * there and publishes nothing. The feed has one writer, and it is this thread.
  */
 final class FeedRunner implements Runnable {
 
@@ -49,6 +55,8 @@ final class FeedRunner implements Runnable {
     private final PollerConfig config;
     private final PollerMetrics metrics;
     private final FeedStatus status;
+    private final RetentionWorker retention;
+    private final ConcurrentLinkedQueue<PushedBatch> pushed = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final ExecutorService fetcher;
@@ -58,7 +66,7 @@ final class FeedRunner implements Runnable {
     private int failures;
 
     FeedRunner(Feed feed, OperatorResultsApi api, FeedPublisher publisher, ResultEvents events, PollerConfig config,
-               PollerMetrics metrics, FeedStatus status) {
+               PollerMetrics metrics, FeedStatus status, RetentionWorker retention) {
         this.feed = feed;
         this.api = api;
         this.publisher = publisher;
@@ -66,6 +74,7 @@ final class FeedRunner implements Runnable {
         this.config = config;
         this.metrics = metrics;
         this.status = status;
+        this.retention = retention;
         this.fetcher = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "relay-fetch-" + feed.name());
             thread.setDaemon(true);
@@ -91,6 +100,10 @@ final class FeedRunner implements Runnable {
         }
     }
 
+    /** Pushed results waiting for the loop, and whoever waits for their commit. */
+    private record PushedBatch(List<RawResult> results, CompletableFuture<PushOutcome> done) {
+    }
+
     /** Outcome of one sweep, deciding the pause before the next. */
     private record Outcome(String name, Duration pause) {
     }
@@ -108,6 +121,11 @@ final class FeedRunner implements Runnable {
             }
         } finally {
             fetcher.shutdownNow();
+            PublishFailedException released = new PublishFailedException("feed " + feed.name()
+                    + " was released by this instance", null);
+            for (PushedBatch batch; (batch = pushed.poll()) != null; ) {
+                batch.done().completeExceptionally(released);
+            }
             publisher.close();
             status.state(FeedStatus.State.STANDBY);
         }
@@ -123,9 +141,18 @@ final class FeedRunner implements Runnable {
                 LOG.infof("feed %s: owned here; resuming (complete through %s, %s)", feed.name(),
                         cursor.completeThrough(), cursor.resumeToken().isPresent() ? "with a page token" : "from the top");
             }
+            publishPushed();
             Outcome outcome = sweep();
             failures = 0;
             return outcome;
+        } catch (RuntimeException e) {
+            return failed(e);
+        }
+    }
+
+    private Outcome failed(RuntimeException failure) {
+        try {
+            throw failure;
         } catch (FencedException e) {
             cursor = null;
             status.state(FeedStatus.State.FENCED);
@@ -205,6 +232,7 @@ final class FeedRunner implements Runnable {
                         () -> api.list(feed.query().withPageToken(step.nextToken()))));
             }
             commit(step);
+            publishPushed();
             step.fresh().forEach(r -> found.merge(r.view().format(), 1L, Long::sum));
             if (step.endsSweep()) {
                 outcome = step.endReason().get();
@@ -252,12 +280,69 @@ final class FeedRunner implements Runnable {
         }
         cursor.apply(step);
         status.cursor(cursor);
+        counted(step, CloudEventHeaders.PATH_POLL);
+        retention.afterCommit(step.added().keySet());
+    }
+
+    private void counted(PageStep step, String path) {
         Map<OutputFormat, Long> byFormat = new EnumMap<>(OutputFormat.class);
         step.fresh().forEach(r -> byFormat.merge(r.view().format(), 1L, Long::sum));
         byFormat.forEach((format, count) -> {
             status.published(format, count);
-            metrics.published(feed.name(), format, CloudEventHeaders.PATH_POLL, count);
+            metrics.published(feed.name(), format, path, count);
         });
+    }
+
+    /**
+     * Publishes every queued push in one transaction (events and checkpoint, like a page), then tells each waiter
+     * how many of its results were new. On failure every waiter gets the exception, and so does the caller.
+     */
+    private void publishPushed() {
+        if (pushed.isEmpty()) {
+            return;
+        }
+        List<PushedBatch> batches = new ArrayList<>();
+        for (PushedBatch batch; (batch = pushed.poll()) != null; ) {
+            batches.add(batch);
+        }
+        if (cursor == null) {
+            PublishFailedException notReady = new PublishFailedException("feed " + feed.name()
+                    + " is recovering from a failure and cannot publish now", null);
+            batches.forEach(batch -> batch.done().completeExceptionally(notReady));
+            return;
+        }
+        List<RawResult> all = new ArrayList<>();
+        batches.forEach(batch -> all.addAll(batch.results()));
+        PageStep step = cursor.planPushed(all, Instant.now());
+        try {
+            if (!step.fresh().isEmpty()) {
+                List<ProducerRecord<String, byte[]>> records = new ArrayList<>(step.fresh().size());
+                for (RawResult result : step.fresh()) {
+                    records.add(events.created(result, CloudEventHeaders.PATH_WEBHOOK));
+                }
+                publisher.commit(records, step.next(), step.added(), () -> cursor.windowAfter(step));
+                cursor.apply(step);
+                status.cursor(cursor);
+                counted(step, CloudEventHeaders.PATH_WEBHOOK);
+                retention.afterCommit(step.added().keySet());
+            }
+        } catch (RuntimeException e) {
+            batches.forEach(batch -> batch.done().completeExceptionally(e));
+            throw e;
+        }
+        Set<String> claimed = new HashSet<>();
+        for (PushedBatch batch : batches) {
+            int published = 0;
+            for (RawResult result : batch.results()) {
+                if (step.added().containsKey(result.id()) && claimed.add(result.id())) {
+                    published++;
+                }
+            }
+            batch.done().complete(new PushOutcome(published, batch.results().size() - published));
+        }
+        if (!step.fresh().isEmpty()) {
+            LOG.debugf("feed %s: published %d pushed result(s)", feed.name(), step.fresh().size());
+        }
     }
 
     private Duration backoff() {
@@ -268,23 +353,63 @@ final class FeedRunner implements Runnable {
         return Duration.ofMillis(Math.min(max, base - base / 8 + jitter));
     }
 
+    /** Waits for the next sweep, publishing pushed results as soon as they arrive. */
     private void pause(Duration duration) {
-        if (duration.isZero()) {
-            return;
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (running) {
+            if (!pushed.isEmpty()) {
+                try {
+                    publishPushed();
+                } catch (RuntimeException e) {
+                    deadline = System.nanoTime() + failed(e).pause().toNanos();
+                }
+                continue;
+            }
+            if (duration.isZero()) {
+                return;
+            }
+            lock.lock();
+            try {
+                long remaining = deadline - System.nanoTime();
+                if (triggered || remaining <= 0) {
+                    triggered = false;
+                    return;
+                }
+                if (pushed.isEmpty()) {
+                    wake.awaitNanos(remaining);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            } finally {
+                lock.unlock();
+            }
         }
+    }
+
+    /**
+     * Queues results pushed by a webhook for this feed; the future completes once their transaction committed (or
+     * fails with the reason nothing was published).
+     */
+    CompletableFuture<PushOutcome> push(List<RawResult> results) {
+        CompletableFuture<PushOutcome> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new PublishFailedException("feed " + feed.name()
+                    + " is being released by this instance", null));
+            return done;
+        }
+        pushed.add(new PushedBatch(List.copyOf(results), done));
         lock.lock();
         try {
-            long remaining = duration.toNanos();
-            while (running && !triggered && remaining > 0) {
-                remaining = wake.awaitNanos(remaining);
-            }
-            triggered = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+            wake.signalAll();
         } finally {
             lock.unlock();
         }
+        if (!running) {
+            done.completeExceptionally(new PublishFailedException("feed " + feed.name()
+                    + " is being released by this instance", null));
+        }
+        return done;
     }
 
     /** Starts a sweep now instead of at the end of the current pause. */

@@ -5,6 +5,9 @@ import io.oprelay.events.TopicsConfig;
 import io.oprelay.kafka.KafkaClients;
 import io.oprelay.kafka.TopicProvisioner;
 import io.oprelay.publisher.FeedPublisher;
+import io.oprelay.publisher.PublishFailedException;
+import io.oprelay.retention.RetentionWorker;
+import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.OperatorResultsApi;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,13 +17,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the feeds this instance owns. At start it makes sure the topics exist (retrying while Kafka is away), then
@@ -40,6 +47,7 @@ public class PollerService {
     private final OperatorResultsApi api;
     private final ResultEvents events;
     private final PollerMetrics metrics;
+    private final RetentionWorker retention;
     private final Map<String, Feed> feeds = new LinkedHashMap<>();
     private final Map<String, FeedStatus> statuses = new LinkedHashMap<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -55,7 +63,7 @@ public class PollerService {
 
     public PollerService(PollerConfig config, FeedsConfig feedsConfig, TopicsConfig topics, KafkaClients clients,
                          TopicProvisioner provisioner, OperatorResultsApi api, ResultEvents events,
-                         PollerMetrics metrics) {
+                         PollerMetrics metrics, RetentionWorker retention) {
         this.config = config;
         this.topics = topics;
         this.clients = clients;
@@ -63,6 +71,7 @@ public class PollerService {
         this.api = api;
         this.events = events;
         this.metrics = metrics;
+        this.retention = retention;
         for (Feed feed : Feed.from(feedsConfig, config)) {
             feeds.put(feed.name(), feed);
             FeedStatus status = new FeedStatus(feed.name());
@@ -141,7 +150,8 @@ public class PollerService {
         }
         FeedPublisher publisher = new FeedPublisher(feed.name(), clients, topics, config.transactionalIdPrefix(),
                 config.lookback(), config.maxCheckpointSegments());
-        FeedRunner runner = new FeedRunner(feed, api, publisher, events, config, metrics, statuses.get(feed.name()));
+        FeedRunner runner = new FeedRunner(feed, api, publisher, events, config, metrics, statuses.get(feed.name()),
+                retention);
         Thread thread = new Thread(runner, "relay-feed-" + feed.name());
         thread.setDaemon(true);
         running.put(feed.name(), new Running(runner, thread));
@@ -205,6 +215,84 @@ public class PollerService {
         }
         current.runner().trigger();
         return TriggerResult.TRIGGERED;
+    }
+
+    /**
+     * What became of results pushed by a webhook.
+     *
+     * @param published        results published by this push (once per feed that selects them)
+     * @param alreadyPublished results the feeds here had published before
+     * @param deferred         results selected only by feeds that run on another replica (or not at all now): their
+     *                         owner's poller publishes them within one interval
+     * @param unselected       results that no configured feed selects, so that no path publishes them
+     */
+    public record PushResult(int published, int alreadyPublished, int deferred, int unselected) {
+    }
+
+    /**
+     * Hands results pushed by a webhook to the feeds that select them. Each feed running here publishes them through
+     * its own loop and window, so a result that feed has already published (by either path) is not published again;
+     * this waits until those transactions committed.
+     *
+     * @throws PublishFailedException when a transaction failed or did not commit within {@code timeout}
+     */
+    public PushResult push(List<RawResult> results, Duration timeout) {
+        Map<String, List<RawResult>> byFeed = new LinkedHashMap<>();
+        int deferred = 0;
+        int unselected = 0;
+        for (RawResult result : results) {
+            boolean selected = false;
+            boolean here = false;
+            for (Feed feed : feeds.values()) {
+                if (!feed.selects(result.view())) {
+                    continue;
+                }
+                selected = true;
+                if (running.containsKey(feed.name())) {
+                    here = true;
+                    byFeed.computeIfAbsent(feed.name(), name -> new ArrayList<>()).add(result);
+                }
+            }
+            if (!selected) {
+                unselected++;
+            } else if (!here) {
+                deferred++;
+            }
+        }
+        List<CompletableFuture<PushOutcome>> pending = new ArrayList<>();
+        byFeed.forEach((name, batch) -> {
+            Running current = running.get(name);
+            if (current == null) {
+                pending.add(CompletableFuture.failedFuture(new PublishFailedException("feed " + name
+                        + " was released by this instance meanwhile", null)));
+            } else {
+                pending.add(current.runner().push(batch));
+            }
+        });
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int published = 0;
+        int already = 0;
+        for (CompletableFuture<PushOutcome> future : pending) {
+            try {
+                PushOutcome outcome = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                published += outcome.published();
+                already += outcome.alreadyPublished();
+            } catch (TimeoutException e) {
+                throw new PublishFailedException("the transaction did not commit within " + timeout, e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw new PublishFailedException(cause.getMessage(), cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PublishFailedException("interrupted while waiting for the transaction", e);
+            }
+        }
+        return new PushResult(published, already, deferred, unselected);
+    }
+
+    /** Whether the feed runs on this instance now. */
+    public boolean runsHere(String feed) {
+        return running.containsKey(feed);
     }
 
     public boolean enabled() {

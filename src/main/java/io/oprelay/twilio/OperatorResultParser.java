@@ -76,6 +76,42 @@ public final class OperatorResultParser {
     }
 
     /**
+     * Parses a Rule Execution webhook body; its {@code operatorResults} array is required, the other fields are
+     * read when present.
+     */
+    public RuleExecution parseRuleExecution(byte[] body) {
+        try (JsonParser parser = mapper.getFactory().createParser(body)) {
+            expect(parser.nextToken() == JsonToken.START_OBJECT, "the body is not a JSON object");
+            String accountId = null;
+            String conversationId = null;
+            OperatorResult.IntelligenceConfigurationRef configuration = null;
+            List<RawResult> results = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("operatorResults".equals(field) && value == JsonToken.START_ARRAY) {
+                    results = readArray(parser, body);
+                } else if ("intelligenceConfiguration".equals(field) && value == JsonToken.START_OBJECT) {
+                    configuration = mapper.readValue(parser, OperatorResult.IntelligenceConfigurationRef.class);
+                } else if ("accountId".equals(field) && value == JsonToken.VALUE_STRING) {
+                    accountId = parser.getText();
+                } else if ("conversationId".equals(field) && value == JsonToken.VALUE_STRING) {
+                    conversationId = parser.getText();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            expectEnd(parser);
+            expect(results != null, "the body has no operatorResults array");
+            return new RuleExecution(accountId, conversationId, configuration, List.copyOf(results));
+        } catch (JsonProcessingException e) {
+            throw new MalformedAnswerException("the body is not well-formed JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new MalformedAnswerException("the body could not be read", e);
+        }
+    }
+
+    /**
      * Reads the array the parser stands on (its {@code START_ARRAY}) into results, for any body that embeds
      * OperatorResults (a list page, a webhook's {@code operatorResults}).
      */
@@ -83,7 +119,7 @@ public final class OperatorResultParser {
         List<RawResult> results = new ArrayList<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            expect(token == JsonToken.START_OBJECT, "an element of items is not a JSON object");
+            expect(token == JsonToken.START_OBJECT, "an element of the results array is not a JSON object");
             results.add(readObject(parser, body));
         }
         return results;

@@ -4,6 +4,7 @@ import io.oprelay.events.TopicsConfig;
 import io.oprelay.poller.FeedStatus;
 import io.oprelay.poller.PollerService;
 import io.oprelay.simulator.Simulator;
+import io.oprelay.support.Api;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.KafkaBrokerResource;
 import io.oprelay.twilio.OutputFormat;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -78,7 +78,7 @@ class PublishBenchmark {
             simulator.add(count);
         }
         long began = System.nanoTime();
-        given().post("/api/feeds/default/sweep");
+        Api.given().post("/api/feeds/default/sweep");
         await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> published() - before >= count);
         return (System.nanoTime() - began) / 1e9;

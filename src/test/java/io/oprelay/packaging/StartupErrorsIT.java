@@ -37,6 +37,14 @@ class StartupErrorsIT {
         assertThat(stackFrames(result.output())).isLessThan(5);
     }
 
+    @Test
+    void missingApiKeyStopsStartUpNamingTheProperty() throws Exception {
+        Result result = start(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9"));
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("relay.api.key").contains("RELAY_API_KEY");
+        assertThat(stackFrames(result.output())).isLessThan(5);
+    }
+
     static long stackFrames(String output) {
         return output.lines().filter(line -> line.trim().startsWith("at ")).count();
     }

@@ -7,6 +7,7 @@ import io.oprelay.actions.AgentAssistAction;
 import io.oprelay.actions.WorkflowAction;
 import io.oprelay.events.CloudEventHeaders;
 import io.oprelay.events.TopicsConfig;
+import io.oprelay.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
@@ -150,7 +151,7 @@ class RoutingToKafkaTest {
 
     @Test
     void rulesEndpointListsTheLoadedRulesInOrder() {
-        given().get("/api/routing/rules").then().statusCode(200)
+        Api.given().get("/api/routing/rules").then().statusCode(200)
                 .body("rules.name", contains("angry-customer-hint", "low-score-escalation", "flaky-workflow",
                         "dead-workflow", "hint-webhook"))
                 .body("rules[0].when.type", equalTo("all"))
@@ -161,7 +162,7 @@ class RoutingToKafkaTest {
     @Test
     void dryRunTellsWhichRulesAndActionsWouldFire() {
         String conversation = SampleResults.conversationId();
-        given().contentType("application/json").body(SampleResults.scored(conversation, 0.1, "why").toString())
+        Api.given().contentType("application/json").body(SampleResults.scored(conversation, 0.1, "why").toString())
                 .post("/api/routing/evaluate").then().statusCode(200)
                 .body("matched", equalTo(true))
                 .body("rules.rule", contains("low-score-escalation"))
@@ -169,7 +170,7 @@ class RoutingToKafkaTest {
                 .body("rules[0].actions[0].records[0].topic", equalTo(COMMANDS))
                 .body("rules[0].actions[0].records[0].key", equalTo(conversation))
                 .body("rules[0].actions[0].output.payload.why", equalTo("why"));
-        given().contentType("application/json").body(SampleResults.classification(conversation, "calm").toString())
+        Api.given().contentType("application/json").body(SampleResults.classification(conversation, "calm").toString())
                 .post("/api/routing/evaluate").then().statusCode(200)
                 .body("matched", equalTo(false)).body("rules", hasSize(0));
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
@@ -178,13 +179,13 @@ class RoutingToKafkaTest {
 
     @Test
     void dryRunRejectsBadInputAsProblemJson() {
-        given().contentType("application/json").body("{not json").post("/api/routing/evaluate").then()
+        Api.given().contentType("application/json").body("{not json").post("/api/routing/evaluate").then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("status", equalTo(400)).body("title", equalTo("Invalid OperatorResult"))
                 .body("type", containsString("invalid-operator-result")).body("detail", containsString("JSON"));
-        given().contentType("application/json").body("[1, 2]").post("/api/routing/evaluate").then()
+        Api.given().contentType("application/json").body("[1, 2]").post("/api/routing/evaluate").then()
                 .statusCode(400).contentType("application/problem+json");
-        given().contentType("application/json").body("{\"id\": \"x\", \"outputFormat\": \"JSON\"}")
+        Api.given().contentType("application/json").body("{\"id\": \"x\", \"outputFormat\": \"JSON\"}")
                 .post("/api/routing/evaluate").then()
                 .statusCode(400).body("detail", containsString("conversationId"));
     }

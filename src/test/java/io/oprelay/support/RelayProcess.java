@@ -41,6 +41,9 @@ public final class RelayProcess implements AutoCloseable {
         command.add("-Xmx512m");
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.log.console.json.enabled=false");
+        if (!settings.containsKey("relay.api.key")) {
+            command.add("-Drelay.api.key=" + Api.KEY);
+        }
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(APP.resolve("quarkus-run.jar").toString());
@@ -79,7 +82,8 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10)).GET()
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10))
+                .header("X-API-Key", Api.KEY).GET()
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -87,7 +91,7 @@ public final class RelayProcess implements AutoCloseable {
         HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(json);
         return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").method(method, body).build(),
+                .header("Content-Type", "application/json").header("X-API-Key", Api.KEY).method(method, body).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

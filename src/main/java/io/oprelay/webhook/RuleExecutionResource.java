@@ -1,0 +1,166 @@
+package io.oprelay.webhook;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.oprelay.api.Problem;
+import io.oprelay.poller.PollerService;
+import io.oprelay.publisher.PublishFailedException;
+import io.oprelay.twilio.OperatorResultParser;
+import io.oprelay.twilio.RawResult;
+import io.oprelay.twilio.RuleExecution;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Receives Twilio Rule Execution webhooks: checks the signature and the body hash, then hands the results to the
+ * feeds that select them and answers once their transaction committed. Twilio retries what is not answered 2xx.
+ */
+@Path(RuleExecutionResource.PATH)
+public class RuleExecutionResource {
+
+    static final String PATH = "/webhooks/twilio/rule-execution";
+    static final String SIGNATURE_HEADER = "X-Twilio-Signature";
+    static final String SERVER_TIMING = "Server-Timing";
+    private static final Logger LOG = Logger.getLogger(RuleExecutionResource.class);
+    private static final String RETRY_AFTER_SECONDS = "5";
+
+    /**
+     * The answer to Twilio.
+     *
+     * @param published        results this webhook published
+     * @param alreadyPublished results published before, by the poller or an earlier delivery
+     * @param deferred         results whose feed runs on another replica; its poller publishes them
+     * @param unselected       results no configured feed selects
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Answer(int published, Integer alreadyPublished, Integer deferred, Integer unselected) {
+    }
+
+    private final WebhookConfig config;
+    private final PollerService poller;
+    private final WebhookMetrics metrics;
+    private final OperatorResultParser parser = new OperatorResultParser();
+    private final TwilioSignature signature;
+
+    public RuleExecutionResource(WebhookConfig config, PollerService poller, WebhookMetrics metrics) {
+        this.config = config;
+        this.poller = poller;
+        this.metrics = metrics;
+        this.signature = config.authToken().filter(token -> !token.isBlank()).map(TwilioSignature::new).orElse(null);
+    }
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Twilio Rule Execution webhook (signed with X-Twilio-Signature); publishes its results")
+    public Response receive(InputStream input, @Context HttpHeaders headers, @Context UriInfo uri) {
+        long received = System.nanoTime();
+        if (!config.enabled()) {
+            return Problem.response(Response.Status.NOT_FOUND, "the webhook receiver is disabled"
+                    + " (relay.webhook.enabled=false)");
+        }
+        if (signature == null) {
+            metrics.request("not_configured");
+            return Problem.response(Response.Status.SERVICE_UNAVAILABLE, "relay.webhook.auth-token (env"
+                    + " RELAY_WEBHOOK_AUTH_TOKEN) is not set, so no webhook signature can be checked and none is"
+                    + " accepted; set it to the Twilio Auth Token of the account");
+        }
+        long limit = config.maxBodySize().asLongValue();
+        byte[] body;
+        try {
+            body = read(input, headers, limit);
+        } catch (IOException e) {
+            metrics.request("malformed");
+            return Problem.response(Response.Status.BAD_REQUEST, "the body could not be read");
+        }
+        if (body == null) {
+            metrics.request("too_large");
+            return Problem.response(413, "Content Too Large", "the body is larger than relay.webhook.max-body-size ("
+                    + limit + " bytes)");
+        }
+        String url = signedUrl(uri.getRequestUri());
+        if (!signature.signs(headers.getHeaderString(SIGNATURE_HEADER), url)
+                || !TwilioSignature.hashes(uri.getQueryParameters().getFirst("bodySHA256"), body)) {
+            metrics.request("rejected");
+            LOG.debugf("webhook rejected: signature or body hash does not verify for %s", uri.getRequestUri().getPath());
+            return Problem.response(Response.Status.FORBIDDEN, "the request is not signed by Twilio for this URL");
+        }
+        RuleExecution execution;
+        try {
+            execution = parser.parseRuleExecution(body);
+        } catch (OperatorResultParser.MalformedAnswerException e) {
+            metrics.request("malformed");
+            return Problem.response(Response.Status.BAD_REQUEST, "not a Rule Execution payload: " + e.getMessage()
+                    + "; expected {accountId, conversationId, intelligenceConfiguration, operatorResults: [...]}");
+        }
+        for (RawResult result : execution.operatorResults()) {
+            if (result.id() == null) {
+                metrics.request("malformed");
+                return Problem.response(Response.Status.BAD_REQUEST, "an element of operatorResults has no id");
+            }
+        }
+        PollerService.PushResult pushed;
+        try {
+            pushed = poller.push(execution.operatorResults(), config.commitTimeout());
+        } catch (PublishFailedException e) {
+            metrics.request("unavailable");
+            LOG.warnf("webhook: results of conversation %s not published now (%s); Twilio may retry, the poller"
+                    + " publishes them anyway", execution.conversationId(), e.getMessage());
+            return Response.fromResponse(Problem.response(Response.Status.SERVICE_UNAVAILABLE, "the results could not"
+                    + " be published to Kafka now; retry later (the poller publishes them once Kafka is back)"))
+                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - received);
+        int handled = pushed.published() + pushed.alreadyPublished();
+        Integer unselected = pushed.unselected() > 0 ? pushed.unselected() : null;
+        if (handled == 0 && pushed.deferred() > 0) {
+            metrics.request("deferred");
+            return Response.accepted(new Answer(0, null, pushed.deferred(), unselected)).build();
+        }
+        metrics.request("published");
+        metrics.committed(took);
+        return Response.ok(new Answer(pushed.published(), pushed.alreadyPublished(),
+                        pushed.deferred() > 0 ? pushed.deferred() : null, unselected))
+                .header(SERVER_TIMING, String.format(Locale.ROOT, "commit;dur=%.3f", took.toNanos() / 1e6))
+                .build();
+    }
+
+    /** The body, or null when it is larger than {@code limit}. */
+    private static byte[] read(InputStream input, HttpHeaders headers, long limit) throws IOException {
+        String declared = headers.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > limit) {
+                    return null;
+                }
+            } catch (NumberFormatException ignored) {
+                // the stream's length decides below
+            }
+        }
+        if (input == null) {
+            return new byte[0];
+        }
+        byte[] body = input.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        return body.length > limit ? null : body;
+    }
+
+    /** The URL Twilio signed: the public base (or the request's own scheme and host), the path and the query. */
+    String signedUrl(URI request) {
+        String query = request.getRawQuery() == null ? "" : "?" + request.getRawQuery();
+        return config.publicBaseUrl().filter(base -> !base.isBlank())
+                .map(base -> base.replaceAll("/+$", "") + request.getRawPath() + query)
+                .orElseGet(request::toString);
+    }
+}
