@@ -89,7 +89,8 @@ public class HintStream {
                         assign(c, topic);
                     }
                     if (c.assignment().isEmpty()) {
-                        c.poll(POLL);
+                        // The hints topic does not exist yet: nothing to read until it does.
+                        idle(POLL);
                         continue;
                     }
                     for (ConsumerRecord<String, byte[]> record : c.poll(POLL)) {
@@ -103,13 +104,23 @@ public class HintStream {
                 } catch (WakeupException e) {
                     // stopping
                 } catch (RuntimeException e) {
-                    LOG.warnf("Agent-assist stream: %s; retrying", e.toString());
+                    LOG.warnf("Agent-assist stream: %s; retrying in 1 s", e.toString());
                     lastPartitionCheck = 0;
+                    idle(Duration.ofSeconds(1));
                 }
             }
             c.close(CloseOptions.timeout(Duration.ofSeconds(1)));
         } catch (RuntimeException e) {
             LOG.errorf(e, "Agent-assist stream stopped");
+        }
+    }
+
+    private void idle(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 

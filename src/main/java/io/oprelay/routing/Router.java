@@ -57,7 +57,8 @@ public class Router {
         return config.topics().orElseGet(() -> List.of(topics.classification(), topics.json()));
     }
 
-    void onStart(@Observes @Priority(Integer.MIN_VALUE + 20) StartupEvent event) {
+    /** After the embedded broker of the local run (which starts first of all) and before the default observers. */
+    void onStart(@Observes @Priority(Integer.MIN_VALUE + 1000) StartupEvent event) {
         List<String> all = new ArrayList<>(consumedTopics());
         all.add(actions.agentAssist().topic());
         all.add(actions.workflow().topic());

@@ -219,7 +219,9 @@ final class ResultGenerator {
             g.writeStringField("id", participant.id());
             if (participant.profileId() != null) {
                 g.writeStringField("profileId", participant.profileId());
-            } else if (participant.explicitNullProfile()) {
+            } else if (quirks && participant.explicitNullProfile()) {
+                // Decided when the conversation started, written only while quirks are on: a conversation begun
+                // with quirks keeps going after they are switched off.
                 g.writeNullField("profileId");
             }
             g.writeStringField("type", participant.type());

@@ -1,5 +1,7 @@
 package io.oprelay.localkafka;
 
+import io.oprelay.support.Api;
+import io.oprelay.support.CommittedReader;
 import io.oprelay.support.RelayTestProfiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -26,6 +28,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
 
 /**
  * The local configuration: no broker supplied from outside, so the app embeds its own KRaft broker.
@@ -41,11 +44,16 @@ class LocalRunTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             try {
+                // As the dev profile runs: the embedded broker, the simulator with a start backlog and new results
+                // every second, the default poll interval.
                 return Map.of(
                         "relay.local-kafka.included", "true",
                         "relay.local-kafka.port", String.valueOf(PORT),
                         "relay.local-kafka.data-dir", Files.createTempDirectory("local-kafka").toString(),
-                        "kafka.bootstrap.servers", "localhost:" + PORT);
+                        "kafka.bootstrap.servers", "localhost:" + PORT,
+                        "relay.simulator.backlog", "500",
+                        "relay.simulator.rate", "2",
+                        "relay.poller.interval", "5S");
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -61,6 +69,22 @@ class LocalRunTest {
     void becomesReadyOnTheEmbeddedBroker() {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 given().get("/q/health/ready").then().statusCode(200).body(containsString("UP")));
+    }
+
+    @Test
+    void resultsFlowIntoAllFourTopicsWithinThirtySeconds() {
+        List<String> topics = List.of("intelligence.operator-results.classification",
+                "intelligence.operator-results.json", "intelligence.operator-results.text",
+                "intelligence.operator-results.extraction");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            var records = CommittedReader.readAll("localhost:" + PORT, topics);
+            assertThat(records.stream().map(r -> r.topic()).distinct()).containsExactlyInAnyOrderElementsOf(topics);
+            Api.given().get("/api/feeds/default").then().statusCode(200)
+                    .body("publishedByFormat.classification", greaterThan(0))
+                    .body("publishedByFormat.json", greaterThan(0))
+                    .body("publishedByFormat.text", greaterThan(0))
+                    .body("publishedByFormat.extraction", greaterThan(0));
+        });
     }
 
     @Test
