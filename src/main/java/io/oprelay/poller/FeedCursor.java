@@ -183,7 +183,24 @@ public final class FeedCursor {
         return window;
     }
 
-    /** Makes a committed page current. */
+    /** The checkpoint's scalar state (token, mark, order); the window goes with it as segments, see {@link #window()}. */
+    public Checkpoint head() {
+        return new Checkpoint(feed, resumeToken, completeThrough, sweepMax, order, Map.of());
+    }
+
+    /** A copy of the ids inside the window. */
+    public Map<String, Long> window() {
+        long floor = floor(completeThrough);
+        Map<String, Long> window = new LinkedHashMap<>();
+        published.forEach((id, time) -> {
+            if (time > floor) {
+                window.put(id, time);
+            }
+        });
+        return window;
+    }
+
+    /** Makes a page current (the feed loop commits it with the next transaction). */
     public void apply(PageStep step) {
         Checkpoint next = step.next();
         boolean advanced = next.completeThrough().isAfter(completeThrough);

@@ -63,6 +63,7 @@ final class FeedRunner implements Runnable {
     private volatile boolean running = true;
     private boolean triggered;
     private FeedCursor cursor;
+    private final Pending pending = new Pending();
     private int failures;
 
     FeedRunner(Feed feed, OperatorResultsApi api, FeedPublisher publisher, ResultEvents events, PollerConfig config,
@@ -102,6 +103,21 @@ final class FeedRunner implements Runnable {
 
     /** Pushed results waiting for the loop, and whoever waits for their commit. */
     private record PushedBatch(List<RawResult> results, CompletableFuture<PushOutcome> done) {
+    }
+
+    /** Pages applied to the cursor whose transaction is not committed yet. */
+    private record Pending(List<ProducerRecord<String, byte[]>> records, Map<String, Long> added,
+                           List<PageStep> steps) {
+
+        Pending() {
+            this(new ArrayList<>(), new java.util.LinkedHashMap<>(), new ArrayList<>());
+        }
+
+        void clear() {
+            records.clear();
+            added.clear();
+            steps.clear();
+        }
     }
 
     /** Outcome of one sweep, deciding the pause before the next. */
@@ -195,50 +211,56 @@ final class FeedRunner implements Runnable {
         boolean restarted = false;
         int pages = 0;
         String outcome;
-        while (true) {
-            if (!running) {
-                outcome = "stopped";
-                break;
-            }
-            if (pages >= config.maxPagesPerSweep()) {
-                outcome = "page limit";
-                break;
-            }
-            ResultPage page;
-            try {
-                page = prefetched != null && prefetched.token().equals(token) ? prefetched.page()
-                        : api.list(feed.query().withPageToken(token));
-                prefetched = null;
-            } catch (TwilioApiException e) {
-                prefetched = null;
-                if (e.status() == 400 && token.isPresent() && !restarted) {
-                    LOG.warnf("feed %s: page token rejected (%s); restarting the sweep from the top", feed.name(),
-                            e.getMessage());
-                    metrics.tokenRestart(feed.name());
-                    cursor.dropResumeToken();
-                    token = Optional.empty();
-                    tokensSeen.clear();
-                    restarted = true;
-                    continue;
+        try {
+            while (true) {
+                if (!running) {
+                    outcome = "stopped";
+                    break;
                 }
-                throw e;
+                if (pages >= config.maxPagesPerSweep()) {
+                    outcome = "page limit";
+                    break;
+                }
+                ResultPage page;
+                try {
+                    page = prefetched != null && prefetched.token().equals(token) ? prefetched.page()
+                            : api.list(feed.query().withPageToken(token));
+                    prefetched = null;
+                } catch (TwilioApiException e) {
+                    prefetched = null;
+                    if (e.status() == 400 && token.isPresent() && !restarted) {
+                        LOG.warnf("feed %s: page token rejected (%s); restarting the sweep from the top", feed.name(),
+                                e.getMessage());
+                        metrics.tokenRestart(feed.name());
+                        cursor.dropResumeToken();
+                        token = Optional.empty();
+                        tokensSeen.clear();
+                        restarted = true;
+                        continue;
+                    }
+                    throw e;
+                }
+                pages++;
+                token.ifPresent(tokensSeen::add);
+                PageStep step = cursor.plan(token, page, tokensSeen, Instant.now());
+                if (!step.endsSweep() && pages < config.maxPagesPerSweep()) {
+                    // Fetch the next page while this one is staged and committed: the two waits overlap.
+                    prefetched = new Prefetch(step.nextToken(), fetcher.submit(
+                            () -> api.list(feed.query().withPageToken(step.nextToken()))));
+                }
+                stage(step);
+                publishPushed();
+                step.fresh().forEach(r -> found.merge(r.view().format(), 1L, Long::sum));
+                if (step.endsSweep()) {
+                    outcome = step.endReason().get();
+                    break;
+                }
+                token = step.nextToken();
             }
-            pages++;
-            token.ifPresent(tokensSeen::add);
-            PageStep step = cursor.plan(token, page, tokensSeen, Instant.now());
-            if (!step.endsSweep() && pages < config.maxPagesPerSweep()) {
-                // Fetch the next page while this one's transaction commits: the two waits overlap.
-                prefetched = new Prefetch(step.nextToken(), fetcher.submit(
-                        () -> api.list(feed.query().withPageToken(step.nextToken()))));
-            }
-            commit(step);
-            publishPushed();
-            step.fresh().forEach(r -> found.merge(r.view().format(), 1L, Long::sum));
-            if (step.endsSweep()) {
-                outcome = step.endReason().get();
-                break;
-            }
-            token = step.nextToken();
+            flush();
+        } catch (RuntimeException e) {
+            flushAfter(e);
+            throw e;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - began);
         metrics.sweep(feed.name(), outcome.replace(' ', '-'), took, pages);
@@ -265,23 +287,53 @@ final class FeedRunner implements Runnable {
         return config.interval();
     }
 
-    private void commit(PageStep step) {
+    /**
+     * Applies a page to the cursor and adds its events to the open transaction, which commits once it holds
+     * {@code relay.poller.max-transaction-results} results or the sweep ends. Until then the cursor is ahead of
+     * Kafka; any failure before the commit throws it away (see {@link #sweep()}), so nothing is skipped.
+     */
+    private void stage(PageStep step) {
         boolean changed = !step.fresh().isEmpty()
                 || !step.next().resumeToken().equals(cursor.resumeToken())
                 || !step.next().completeThrough().equals(cursor.completeThrough())
                 || step.next().order() != cursor.order()
                 || step.endsSweep();
         if (changed) {
-            List<ProducerRecord<String, byte[]>> records = new ArrayList<>(step.fresh().size());
             for (RawResult result : step.fresh()) {
-                records.add(events.created(result, CloudEventHeaders.PATH_POLL));
+                pending.records().add(events.created(result, CloudEventHeaders.PATH_POLL));
             }
-            publisher.commit(records, step.next(), step.added(), () -> cursor.windowAfter(step));
+            pending.added().putAll(step.added());
+            pending.steps().add(step);
         }
         cursor.apply(step);
         status.cursor(cursor);
-        counted(step, CloudEventHeaders.PATH_POLL);
-        retention.afterCommit(step.added().keySet());
+        if (pending.records().size() >= config.maxTransactionResults() || step.endsSweep()) {
+            flush();
+        }
+    }
+
+    /** Commits the staged pages: their events and the cursor's checkpoint in one transaction. */
+    private void flush() {
+        if (pending.steps().isEmpty()) {
+            return;
+        }
+        publisher.commit(pending.records(), cursor.head(), pending.added(), cursor::window);
+        for (PageStep step : pending.steps()) {
+            counted(step, CloudEventHeaders.PATH_POLL);
+            retention.afterCommit(step.added().keySet());
+        }
+        pending.clear();
+    }
+
+    /** After a failure mid-sweep: commits the pages already read, or forgets the cursor if even that fails. */
+    private void flushAfter(RuntimeException failure) {
+        try {
+            flush();
+        } catch (RuntimeException flushFailure) {
+            failure.addSuppressed(flushFailure);
+            pending.clear();
+            cursor = null;
+        }
     }
 
     private void counted(PageStep step, String path) {
@@ -301,6 +353,7 @@ final class FeedRunner implements Runnable {
         if (pushed.isEmpty()) {
             return;
         }
+        flush();
         List<PushedBatch> batches = new ArrayList<>();
         for (PushedBatch batch; (batch = pushed.poll()) != null; ) {
             batches.add(batch);

@@ -25,6 +25,13 @@ public interface PollerConfig {
     @WithDefault("10M")
     Duration lookback();
 
+    /**
+     * Results per transaction: consecutive pages of a sweep share one transaction up to this many results (the
+     * sweep's last page always commits). Fewer, larger transactions cost less; the guarantee is the same.
+     */
+    @WithDefault("5000")
+    int maxTransactionResults();
+
     /** Pages in one sweep before it ends and resumes from its token in the next one (guards against endless lists). */
     @WithDefault("1000")
     int maxPagesPerSweep();

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Writes one feed's events and its checkpoint in one Kafka transaction per page.
+ * Writes one feed's events and its checkpoint in one Kafka transaction (a page, or a few pages of a sweep).
  *
  * <p>The transactional id is stable per feed, so opening a publisher fences any other writer of the same feed (a
  * paused replica that lost ownership, the previous process after a crash) and completes or aborts its open

@@ -9,6 +9,8 @@ import io.oprelay.support.CommittedReader;
 import io.oprelay.support.KafkaBrokerResource;
 import io.oprelay.twilio.OutputFormat;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -33,7 +36,16 @@ import static org.awaitility.Awaitility.await;
  * {@code ./mvnw -B -ntp verify -DskipITs -Dtest=PublishBenchmark -Drelay.bench.results=200000}.
  */
 @QuarkusTest
+@TestProfile(PublishBenchmark.PollerOnly.class)
 class PublishBenchmark {
+
+    /** The poller alone, as in a poller-only Deployment: the router would read the same topics meanwhile. */
+    public static class PollerOnly implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("relay.routing.enabled", "false", "relay.actions.agent-assist.stream-enabled", "false");
+        }
+    }
 
     @Inject
     Simulator simulator;
