@@ -46,7 +46,6 @@ public class AgentAssistStreamRoute {
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
-        response.write(": connected" + (conversationId == null ? " to all hints" : "") + "\nretry: 2000\n\n");
         Vertx vertx = ctx.vertx();
         Context context = vertx.getOrCreateContext();
         AtomicBoolean open = new AtomicBoolean(true);
@@ -62,6 +61,9 @@ public class AgentAssistStreamRoute {
                     }
                     response.write("id: " + hint.id() + "\nevent: hint\ndata: " + hint.json() + "\n\n");
                 }));
+        // Written once the subscription exists, so a client that reads it knows no hint can be missed from here on;
+        // replayed hints are delivered through the context after this handler returns, so they follow it.
+        response.write(": connected" + (conversationId == null ? " to all hints" : "") + "\nretry: 2000\n\n");
         long timer = vertx.setPeriodic(heartbeatMillis, id -> context.runOnContext(v -> {
             if (open.get()) {
                 response.write(": heartbeat\n\n");
