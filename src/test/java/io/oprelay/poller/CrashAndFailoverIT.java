@@ -4,12 +4,20 @@ import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
 import io.oprelay.support.KafkaBrokerResource;
 import io.oprelay.support.RelayProcess;
+import io.oprelay.support.RuleExecutionWebhooks;
 import io.oprelay.support.SimulatorClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +41,8 @@ class CrashAndFailoverIT {
             "intelligence.operator-results.json", "intelligence.operator-results.text",
             "intelligence.operator-results.extraction", "intelligence.operator-results.other");
 
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static KafkaBrokerResource broker;
     private static String bootstrap;
 
@@ -67,6 +77,7 @@ class CrashAndFailoverIT {
                 "relay.poller.interval", "1S",
                 "relay.routing.enabled", "false"));
         settings.put("relay.topics.checkpoints", topicPrefix + "checkpoints");
+        settings.put("relay.webhook.auth-token", RuleExecutionWebhooks.AUTH_TOKEN);
         settings.put("relay.poller.group-id", topicPrefix + "poller");
         settings.put("relay.poller.transactional-id-prefix", topicPrefix);
         return new RelayProcess(name, settings);
@@ -138,6 +149,7 @@ class CrashAndFailoverIT {
                 return a ^ b;
             });
             RelayProcess standby = active[0] == first ? second : first;
+            assertWebhookAnswers(twilio, active[0], standby, simulator);
             active[0].kill();
             long killedAt = System.nanoTime();
             twilio.add(500);
@@ -146,6 +158,45 @@ class CrashAndFailoverIT {
             assertThat(takeover).isLessThan(Duration.ofSeconds(10));
             assertExactlyOnce(twilio.allIds(), Duration.ofSeconds(60));
         }
+    }
+
+    /**
+     * A signed webhook for a result already published: the replica that owns the feed answers 200 "already
+     * published"; the standby answers 202 "deferred" (the owner's poller covers it); an instance without the auth
+     * token answers 503 and accepts nothing.
+     */
+    private static void assertWebhookAnswers(SimulatorClient twilio, RelayProcess owner, RelayProcess standby,
+                                             RelayProcess noToken) throws Exception {
+        String id = twilio.allIds().iterator().next();
+        String result = twilio.send("GET", twilio.baseUrl() + "/v3/OperatorResults/" + id, null).body();
+        JsonNode view = MAPPER.readTree(result);
+        byte[] body = ("{\"accountId\":\"" + view.path("accountId").asText() + "\",\"conversationId\":\""
+                + view.path("conversationId").asText() + "\",\"intelligenceConfiguration\":"
+                + view.path("intelligenceConfiguration") + ",\"operatorResults\":[" + result + "]}")
+                .getBytes(StandardCharsets.UTF_8);
+        String pathAndQuery = RuleExecutionWebhooks.pathFor(body);
+
+        HttpResponse<String> atOwner = postSigned(owner, pathAndQuery, body);
+        assertThat(atOwner.statusCode()).as(atOwner.body()).isEqualTo(200);
+        assertThat(MAPPER.readTree(atOwner.body()).path("alreadyPublished").asInt()).isEqualTo(1);
+
+        HttpResponse<String> atStandby = postSigned(standby, pathAndQuery, body);
+        assertThat(atStandby.statusCode()).as(atStandby.body()).isEqualTo(202);
+        assertThat(MAPPER.readTree(atStandby.body()).path("deferred").asInt()).isEqualTo(1);
+
+        HttpResponse<String> withoutToken = postSigned(noToken, pathAndQuery, body);
+        assertThat(withoutToken.statusCode()).isEqualTo(503);
+        assertThat(withoutToken.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    private static HttpResponse<String> postSigned(RelayProcess relay, String pathAndQuery, byte[] body)
+            throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(relay.baseUrl() + pathAndQuery))
+                .header("Content-Type", "application/json")
+                .header("X-Twilio-Signature", RuleExecutionWebhooks.sign(relay.baseUrl() + pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** True when the instance runs the default feed (any state but STANDBY or FENCED). */

@@ -29,6 +29,10 @@ public final class SimulatorClient {
         this.baseUrl = baseUrl;
     }
 
+    public String baseUrl() {
+        return baseUrl;
+    }
+
     /** Every result id the simulator holds, walking all pages of the list. */
     public Set<String> allIds() throws IOException, InterruptedException {
         Set<String> ids = new LinkedHashSet<>();
