@@ -62,13 +62,9 @@ public class SimulatorResource {
     @Path("/{operatorResultId}")
     public Response fetch(@HeaderParam("Authorization") String authorization,
                           @PathParam("operatorResultId") String id) {
-        Response refused = refuse(authorization);
+        Response refused = refuseOneResult(authorization, id);
         if (refused != null) {
             return refused;
-        }
-        if (!RESULT_ID.matcher(id).matches()) {
-            return TwilioAnswers.invalid("operatorResultId", "Invalid operatorResultId: it must match "
-                    + RESULT_ID.pattern());
         }
         return simulator.find(id)
                 .map(result -> Response.ok(result.json(), MediaType.APPLICATION_JSON_TYPE).build())
@@ -79,6 +75,16 @@ public class SimulatorResource {
     @Path("/{operatorResultId}")
     public Response delete(@HeaderParam("Authorization") String authorization,
                            @PathParam("operatorResultId") String id) {
+        Response refused = refuseOneResult(authorization, id);
+        if (refused != null) {
+            return refused;
+        }
+        return simulator.delete(id) ? Response.noContent().build()
+                : TwilioAnswers.notFound("The requested OperatorResult " + id + " was not found");
+    }
+
+    /** {@link #refuse} for a call on one result, which also answers 400 to an id off the spec's pattern. */
+    private Response refuseOneResult(String authorization, String id) {
         Response refused = refuse(authorization);
         if (refused != null) {
             return refused;
@@ -87,8 +93,7 @@ public class SimulatorResource {
             return TwilioAnswers.invalid("operatorResultId", "Invalid operatorResultId: it must match "
                     + RESULT_ID.pattern());
         }
-        return simulator.delete(id) ? Response.noContent().build()
-                : TwilioAnswers.notFound("The requested OperatorResult " + id + " was not found");
+        return null;
     }
 
     /** The answer that stops a call before it is served (disabled, unauthenticated, injected 429/500), or null. */
