@@ -123,10 +123,6 @@ final class FeedOwnership implements Runnable {
         }
     }
 
-    boolean owns(int partition) {
-        return owned.contains(partition);
-    }
-
     /** Leaves the group (handing the feeds over at once); returns when the loop has ended. */
     void stop() {
         running = false;

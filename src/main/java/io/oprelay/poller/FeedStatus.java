@@ -5,7 +5,6 @@ import io.oprelay.twilio.OutputFormat;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Optional;
 
 /** What a feed is doing, as shown by {@code GET /api/feeds} and the readiness check. Thread-safe. */
 public final class FeedStatus {
@@ -79,14 +78,6 @@ public final class FeedStatus {
 
     public synchronized void kafkaHealthy() {
         kafkaHealthy = true;
-    }
-
-    public synchronized boolean isKafkaHealthy() {
-        return kafkaHealthy;
-    }
-
-    public synchronized Optional<String> lastError() {
-        return Optional.ofNullable(lastError);
     }
 
     public synchronized State state() {

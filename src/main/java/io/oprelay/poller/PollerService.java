@@ -55,7 +55,6 @@ public class PollerService {
     private volatile int checkpointPartitions;
     private volatile FeedOwnership ownership;
     private volatile Thread starter;
-    private volatile boolean started;
     private volatile String startProblem;
 
     private record Running(FeedRunner runner, Thread thread) {
@@ -117,7 +116,6 @@ public class PollerService {
         Thread thread = new Thread(ownership, "relay-feed-ownership");
         thread.setDaemon(true);
         thread.start();
-        started = true;
         LOG.infof("poller started: %d feed(s) %s, instance %s", feeds.size(), feeds.keySet(), instanceId);
     }
 
@@ -299,15 +297,7 @@ public class PollerService {
         return config.enabled();
     }
 
-    public boolean started() {
-        return started;
-    }
-
     public Optional<String> startProblem() {
         return Optional.ofNullable(startProblem);
-    }
-
-    public Map<String, Feed> feeds() {
-        return Map.copyOf(feeds);
     }
 }
