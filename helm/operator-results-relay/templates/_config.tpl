@@ -29,6 +29,9 @@ quarkus.http.port={{ $v.containerPort }}
 relay.simulator.enabled={{ $v.simulator.enabled }}
 {{- if $v.simulator.enabled }}
 relay.twilio.base-url=http://127.0.0.1:{{ $v.containerPort }}/simulator
+# The built-in simulator takes any non-empty Basic credentials: these are placeholders, not secrets.
+relay.twilio.username=SKsimulator
+relay.twilio.password=simulator
 {{- else }}
 relay.twilio.base-url={{ $v.twilio.baseUrl }}
 {{- end }}

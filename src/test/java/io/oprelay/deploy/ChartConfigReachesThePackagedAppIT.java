@@ -1,5 +1,8 @@
 package io.oprelay.deploy;
 
+import io.oprelay.support.KafkaBrokerResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,14 +24,29 @@ import static org.awaitility.Awaitility.await;
 /**
  * The chart's contract with the image: the packaged application, started in a working directory holding the
  * application.properties that the chart renders (as at /deployments/config in the pod), takes its settings from it.
+ * The chart's self-contained value set (the simulator as Twilio) must give a pod that becomes ready and publishes.
  */
 class ChartConfigReachesThePackagedAppIT {
 
     private static final Path RUNNER = Path.of(System.getProperty("quarkus.app.dir", "target/quarkus-app"),
             "quarkus-run.jar");
 
+    private static KafkaBrokerResource broker;
+    private static String bootstrap;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = new KafkaBrokerResource();
+        bootstrap = broker.start().get("kafka.bootstrap.servers");
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.stop();
+    }
+
     @Test
-    void thePackagedAppListensOnThePortThatTheMountedConfigFileSets(@TempDir Path workDir) throws Exception {
+    void theSimulatorValueSetGivesAReadyRelayThatPublishesOnThePortItSets(@TempDir Path workDir) throws Exception {
         int port = freePort();
         String properties = HelmChart.render("simulator", Map.of("containerPort", port))
                 .one("ConfigMap").path("data").path("application.properties").asText();
@@ -41,17 +59,24 @@ class ChartConfigReachesThePackagedAppIT {
                 .redirectOutput(workDir.resolve("relay.log").toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("KAFKA_") || key.startsWith("RELAY_")
                 || key.startsWith("QUARKUS_"));
-        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + freePort());
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         Process relay = builder.start();
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            HttpRequest live = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/live"))
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build();
+            HttpRequest feeds = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/feeds"))
                     .timeout(Duration.ofSeconds(5)).build();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .untilAsserted(() -> {
                         assertThat(relay.isAlive()).as("relay stopped:\n" + log(workDir)).isTrue();
-                        assertThat(http.send(live, HttpResponse.BodyHandlers.ofString()).body()).contains("status");
+                        HttpResponse<String> answer = http.send(ready, HttpResponse.BodyHandlers.ofString());
+                        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
                     });
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(http.send(feeds, HttpResponse.BodyHandlers.ofString()).body())
+                            .as("the simulator's backlog published").contains("\"lastSweepOutcome\":\"end of list\"")
+                            .containsPattern("\"classification\":[1-9]"));
         } finally {
             relay.destroy();
             relay.waitFor();

@@ -297,11 +297,13 @@ class HelmChartTest {
     }
 
     @Test
-    void theSimulatorRunsWithoutTwilioCredentialsAndIsPolledInsideThePod() {
+    void theSimulatorNeedsNoTwilioSecretAndIsPolledInsideThePod() {
         Manifests manifests = render("simulator");
         assertThat(manifests.applicationProperties())
                 .containsEntry("relay.simulator.enabled", "true")
                 .containsEntry("relay.twilio.base-url", "http://127.0.0.1:8080/simulator")
+                .containsEntry("relay.twilio.username", "SKsimulator")
+                .containsEntry("relay.twilio.password", "simulator")
                 .containsEntry("relay.api.auth-enabled", "false");
         assertThat(manifests.env()).doesNotContainKeys("RELAY_TWILIO_USERNAME", "RELAY_TWILIO_PASSWORD", "RELAY_API_KEY");
         assertThat(manifests.has("Secret")).as("no credential needed, so no Secret").isFalse();
