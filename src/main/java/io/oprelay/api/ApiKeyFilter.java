@@ -7,6 +7,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 
 /**
@@ -29,7 +33,7 @@ public class ApiKeyFilter {
 
     @ServerRequestFilter(preMatching = true)
     public Optional<Response> requireKey(ContainerRequestContext request) {
-        if (!protects(request.getUriInfo().getRequestUri().getRawPath())) {
+        if (!protects(canonical(request.getUriInfo().getRequestUri().getRawPath()))) {
             return Optional.empty();
         }
         ApiKeys current = keys.get();
@@ -43,6 +47,47 @@ public class ApiKeyFilter {
 
     static boolean protects(String path) {
         return path != null && (path.equals("/api") || path.startsWith("/api/"));
+    }
+
+    /**
+     * The path as a router may come to see it: percent-escapes decoded (until nothing changes, so a double
+     * encoding cannot hide {@code /api} either), matrix parameters dropped, empty and {@code .} segments removed and
+     * {@code ..} resolved. The check is on this form, so no spelling of an {@code /api} path slips past it.
+     */
+    static String canonical(String rawPath) {
+        if (rawPath == null) {
+            return null;
+        }
+        String decoded = rawPath;
+        for (int round = 0; round < 4 && decoded.indexOf('%') >= 0; round++) {
+            String next = decode(decoded);
+            if (next.equals(decoded)) {
+                break;
+            }
+            decoded = next;
+        }
+        Deque<String> segments = new ArrayDeque<>();
+        for (String segment : decoded.split("/")) {
+            int matrix = segment.indexOf(';');
+            String name = matrix >= 0 ? segment.substring(0, matrix) : segment;
+            if (name.isEmpty() || name.equals(".")) {
+                continue;
+            }
+            if (name.equals("..")) {
+                segments.pollLast();
+            } else {
+                segments.addLast(name);
+            }
+        }
+        return "/" + String.join("/", segments);
+    }
+
+    private static String decode(String path) {
+        try {
+            return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformedEscape) {
+            return path;
+        }
     }
 
     private static String bearer(String authorization) {
