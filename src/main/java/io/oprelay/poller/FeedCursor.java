@@ -75,15 +75,9 @@ public final class FeedCursor {
         Map<String, Long> added = new LinkedHashMap<>();
         long pageMin = Long.MAX_VALUE;
         long pageMax = Long.MIN_VALUE;
-        long first = 0;
-        long last = 0;
         for (int i = 0; i < page.items().size(); i++) {
             RawResult item = page.items().get(i);
             long time = timeOf(item, now);
-            if (i == 0) {
-                first = time;
-            }
-            last = time;
             pageMin = Math.min(pageMin, time);
             pageMax = Math.max(pageMax, time);
             String id = item.id();
@@ -94,10 +88,7 @@ public final class FeedCursor {
             added.put(id, time);
         }
         // Every page that can tell says which order it is in; the remembered order serves pages that cannot.
-        SortOrder detected = order;
-        if (first != last) {
-            detected = first > last ? SortOrder.NEWEST_FIRST : SortOrder.OLDEST_FIRST;
-        }
+        SortOrder detected = orderOf(page.items(), now).orElse(order);
         boolean anyItems = !page.items().isEmpty();
         Optional<Instant> max = anyItems ? Optional.of(Instant.ofEpochMilli(pageMax)) : Optional.empty();
         Optional<Instant> newSweepMax = latest(sweepMax, max);
@@ -140,6 +131,41 @@ public final class FeedCursor {
                 Collections.unmodifiableMap(published));
         return new PageStep(List.copyOf(fresh), Collections.unmodifiableMap(added), after,
                 endReason.isEmpty() ? next : Optional.empty(), endReason);
+    }
+
+    /**
+     * The order a page is in, by a vote of its neighbouring results: most steps from one result to the next go up in
+     * time (oldest first) or down (newest first). One late or early result cannot turn the order around, as it
+     * could if only the first and the last result were compared. The time is the one in the id where both ids carry
+     * it (ids are time-ordered UUIDv7), else their creation times. Empty when the page cannot tell (fewer than two
+     * results, all at one time, or a tie).
+     */
+    static Optional<SortOrder> orderOf(List<RawResult> items, Instant now) {
+        int up = 0;
+        int down = 0;
+        for (int i = 1; i < items.size(); i++) {
+            int step = compareInTime(items.get(i - 1), items.get(i), now);
+            if (step < 0) {
+                up++;
+            } else if (step > 0) {
+                down++;
+            }
+        }
+        if (up == down) {
+            return Optional.empty();
+        }
+        return Optional.of(up > down ? SortOrder.OLDEST_FIRST : SortOrder.NEWEST_FIRST);
+    }
+
+    private static int compareInTime(RawResult a, RawResult b, Instant now) {
+        Optional<Instant> idTimeA = a.id() == null ? Optional.empty() : Ttid.creationTime(a.id());
+        Optional<Instant> idTimeB = b.id() == null ? Optional.empty() : Ttid.creationTime(b.id());
+        if (idTimeA.isPresent() && idTimeB.isPresent()) {
+            int byIdTime = idTimeA.get().compareTo(idTimeB.get());
+            // Within one millisecond the rest of a UUIDv7 id is random, not a sequence: it says nothing of order.
+            return byIdTime != 0 ? byIdTime : Long.compare(timeOf(a, now), timeOf(b, now));
+        }
+        return Long.compare(timeOf(a, now), timeOf(b, now));
     }
 
     /**

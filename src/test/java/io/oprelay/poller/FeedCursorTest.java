@@ -93,6 +93,36 @@ class FeedCursorTest {
     }
 
     @Test
+    void aLateResultAtTheTopOfANewestFirstPageDoesNotTurnTheOrderAround() {
+        ListModel list = new ListModel(SortOrder.NEWEST_FIRST);
+        for (int i = 0; i < 2000; i++) {
+            list.add(T0.plus(Duration.ofMinutes(i)));
+        }
+        // Listed first (newest by position) but created long before the page's other results.
+        list.add(T0.plus(Duration.ofMinutes(1000)).plusSeconds(30));
+        FeedCursor cursor = new FeedCursor(Checkpoint.initial("f"), LOOKBACK);
+        List<String> published = sweep(cursor, list, 100, () -> { });
+        assertThat(cursor.order()).isEqualTo(SortOrder.NEWEST_FIRST);
+        assertThat(published).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(list.items.keySet());
+    }
+
+    @Test
+    void aLateResultAtTheEndOfAnOldestFirstPageDoesNotTurnTheOrderAround() {
+        ListModel list = new ListModel(SortOrder.OLDEST_FIRST);
+        for (int i = 0; i < 99; i++) {
+            list.add(T0.plus(Duration.ofMinutes(i)));
+        }
+        list.add(T0.minus(Duration.ofMinutes(5)));
+        for (int i = 99; i < 500; i++) {
+            list.add(T0.plus(Duration.ofMinutes(i)));
+        }
+        FeedCursor cursor = new FeedCursor(Checkpoint.initial("f"), LOOKBACK);
+        List<String> published = sweep(cursor, list, 100, () -> { });
+        assertThat(cursor.order()).isEqualTo(SortOrder.OLDEST_FIRST);
+        assertThat(published).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(list.items.keySet());
+    }
+
+    @Test
     void newestFirstSweepStopsOncePagesReachPublishedGround() {
         ListModel list = new ListModel(SortOrder.NEWEST_FIRST);
         for (int i = 0; i < 5000; i++) {
