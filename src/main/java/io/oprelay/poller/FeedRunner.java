@@ -174,8 +174,13 @@ final class FeedRunner implements Runnable {
             status.state(FeedStatus.State.FENCED);
             status.failed(e.getMessage(), false);
             metrics.failure(feed.name(), "fenced");
-            LOG.warnf("feed %s: %s; will check ownership again", feed.name(), e.getMessage());
-            return new Outcome("fenced", backoff());
+            // Another writer took the feed's transactional id. If it took the feed over, this replica has lost its
+            // group membership, and the ownership loop stops this runner within one session timeout: waiting that
+            // long before reopening keeps a paused replica from fencing the new owner back, turn about.
+            Duration wait = latest(backoff(), config.sessionTimeout());
+            LOG.warnf("feed %s: %s; reopening in %s unless the feed was handed over meanwhile", feed.name(),
+                    e.getMessage(), wait);
+            return new Outcome("fenced", wait);
         } catch (PublishFailedException e) {
             cursor = null;
             status.state(FeedStatus.State.BACKING_OFF);
@@ -396,6 +401,10 @@ final class FeedRunner implements Runnable {
         if (!step.fresh().isEmpty()) {
             LOG.debugf("feed %s: published %d pushed result(s)", feed.name(), step.fresh().size());
         }
+    }
+
+    private static Duration latest(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private Duration backoff() {
