@@ -50,7 +50,7 @@ public class OperatorResultsResource {
 
     @DELETE
     @Produces(Problem.MEDIA_TYPE)
-    @Operation(summary = "Delete the result at Twilio, then publish its deletion event (ce_type ...deleted.v1)")
+    @Operation(summary = "Publish the result's deletion event (ce_type ...deleted.v1), then delete it at Twilio")
     public Response delete(@PathParam("id") String id) {
         if (!ID.matcher(id).matches()) {
             return malformed(id);
@@ -58,16 +58,27 @@ public class OperatorResultsResource {
         RawResult result;
         try {
             result = api.fetch(id);
-            api.delete(id);
         } catch (TwilioApiException e) {
             return twilioFailed(id, e);
         }
+        // The event goes first: if Kafka fails, the result is still at Twilio and the call can simply be repeated.
+        // Deleting first would lose the event for good (a repeat finds nothing to fetch). A repeat after a failed
+        // Twilio delete publishes the event again, which downstream erasure takes as it takes the first.
         try {
             deletions.deleted(result);
         } catch (PublishFailedException e) {
-            LOG.errorf("%s was deleted at Twilio but its deletion event was not published: %s", id, e.getMessage());
-            return Problem.response(Response.Status.SERVICE_UNAVAILABLE, id + " was deleted at Twilio, but Kafka did"
-                    + " not acknowledge its deletion event; the event is missing from the topic");
+            LOG.warnf("deletion event of %s not published, so it was not deleted at Twilio: %s", id, e.getMessage());
+            return Problem.response(Response.Status.SERVICE_UNAVAILABLE, "Kafka did not acknowledge the deletion"
+                    + " event of " + id + "; nothing was deleted at Twilio, try again later");
+        }
+        try {
+            api.delete(id);
+        } catch (TwilioApiException e) {
+            if (e.notFound()) {
+                return Response.noContent().build();
+            }
+            LOG.warnf("deletion event of %s published, but Twilio did not delete it: %s", id, e.getMessage());
+            return twilioFailed(id, e);
         }
         return Response.noContent().build();
     }
