@@ -1,6 +1,7 @@
 package io.oprelay.poller;
 
 import io.oprelay.publisher.Checkpoint;
+import io.oprelay.publisher.SweepCoverage;
 import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.ResultPage;
 import io.oprelay.twilio.SortOrder;
@@ -23,10 +24,15 @@ import java.util.Set;
  *
  * <p>State: {@code completeThrough} C (every result created up to C minus the look-back has been published), the ids
  * published inside the window (creation time after C minus the look-back), the token to resume from, the detected
- * order, and the newest time seen by an unfinished sweep. A result is new when it is not in the window and not
- * older than the window. When results come oldest first, C follows each page and the tail page's token is kept to
- * pick up what is appended; newest first, each sweep starts at the top and stops where results reach published
- * ground, and C moves at the end of the sweep. Memory is bounded by the window, not by history.
+ * order, the newest time seen by an unfinished sweep, and the {@link SweepCoverage} of unfinished sweeps. A result is
+ * new when it is not in the window, not older than the window, and not vouched for by a walked span.
+ *
+ * <p>Newest first, each sweep starts at the top and walks down until results reach published ground; C moves to the
+ * sweep's newest result when it gets there. The walk's span vouches for what it passed, so the ids it published
+ * older than its top minus the look-back are let go: memory is bounded by the window even during a backfill that has
+ * not moved C yet. Oldest first, C follows each page; once a sweep reaches the end of the list, the next one starts
+ * again from a page that begins at or before the window's floor (or from the top when there is none yet), so a
+ * result listed late but created inside the window is still found wherever the list puts it.
  *
  * <p>Not thread-safe: one feed loop owns it. {@link #plan} computes a page's effect without changing anything;
  * {@link #apply} makes it current once the page's transaction has committed.
@@ -44,7 +50,14 @@ public final class FeedCursor {
     private Instant completeThrough;
     private Optional<Instant> sweepMax;
     private SortOrder order;
+    private SweepCoverage coverage;
+    /** Oldest first: tokens of pages walked, with the creation time their page starts at or after, oldest first. */
+    private List<RescanPoint> rescanPoints;
     private final Map<String, Long> published;
+
+    /** A token from which the list holds only results created at or after {@code from} (oldest-first lists). */
+    record RescanPoint(String token, long from) {
+    }
 
     public FeedCursor(Checkpoint checkpoint, Duration lookback) {
         this.feed = checkpoint.feed();
@@ -53,6 +66,8 @@ public final class FeedCursor {
         this.completeThrough = checkpoint.completeThrough();
         this.sweepMax = checkpoint.sweepMax();
         this.order = checkpoint.order();
+        this.coverage = checkpoint.coverage();
+        this.rescanPoints = List.of();
         this.published = new LinkedHashMap<>(checkpoint.published());
     }
 
@@ -70,7 +85,7 @@ public final class FeedCursor {
      * @param tokensSeen tokens already used in this sweep; a next token among them ends the sweep (no loop)
      */
     public PageStep plan(Optional<String> tokenUsed, ResultPage page, Set<String> tokensSeen, Instant now) {
-        long floor = floor(completeThrough);
+        Checkpoint before = head();
         List<RawResult> fresh = new ArrayList<>();
         Map<String, Long> added = new LinkedHashMap<>();
         long pageMin = Long.MAX_VALUE;
@@ -81,20 +96,25 @@ public final class FeedCursor {
             pageMin = Math.min(pageMin, time);
             pageMax = Math.max(pageMax, time);
             String id = item.id();
-            if (id == null || time <= floor || published.containsKey(id) || added.containsKey(id)) {
+            if (id == null || !before.inWindow(time, lookback) || published.containsKey(id) || added.containsKey(id)) {
                 continue;
             }
             fresh.add(item);
             added.put(id, time);
         }
         // Every page that can tell says which order it is in; the remembered order serves pages that cannot.
-        SortOrder detected = orderOf(page.items(), now).orElse(order);
+        SortOrder detected = order(page.items(), now);
         boolean anyItems = !page.items().isEmpty();
         Optional<Instant> max = anyItems ? Optional.of(Instant.ofEpochMilli(pageMax)) : Optional.empty();
         Optional<Instant> newSweepMax = latest(sweepMax, max);
         Instant newComplete = completeThrough;
         if (detected == SortOrder.OLDEST_FIRST && max.isPresent()) {
             newComplete = latest(newComplete, max.get());
+        }
+        // A page read from the top starts a new walk; one read with a token goes on with the walk of its sweep.
+        SweepCoverage newCoverage = tokenUsed.isEmpty() ? coverage.newWalk() : coverage;
+        if (detected == SortOrder.NEWEST_FIRST && anyItems) {
+            newCoverage = newCoverage.walked(pageMax);
         }
 
         Optional<String> next = page.metaPresent() ? page.nextToken().filter(t -> !t.isBlank()) : Optional.empty();
@@ -109,38 +129,112 @@ public final class FeedCursor {
             endReason = Optional.of(REACHED_PUBLISHED);
         }
 
+        // Oldest first, remember where the next page starts, and move the rescan token up to the newest such point
+        // that lies at or before the window's floor.
+        List<RescanPoint> points = tokenUsed.isEmpty() ? List.of() : rescanPoints;
+        if (detected == SortOrder.OLDEST_FIRST && anyItems && next.isPresent() && endReason.isEmpty()) {
+            List<RescanPoint> grown = new ArrayList<>(points);
+            grown.add(new RescanPoint(next.get(), lastTime(page, now)));
+            points = grown;
+        }
+        long newFloor = floor(newComplete);
+        int due = -1;
+        for (int i = 0; i < points.size(); i++) {
+            if (points.get(i).from() <= newFloor) {
+                due = i;
+            }
+        }
+        if (due >= 0) {
+            newCoverage = newCoverage.withRescan(Optional.of(points.get(due).token()));
+            points = List.copyOf(points.subList(due + 1, points.size()));
+        }
+
         Optional<String> nextResume;
         if (endReason.isEmpty()) {
             nextResume = next;
         } else {
-            // Oldest first, the tail page's token shows what is appended later; otherwise the next sweep starts at the top.
-            boolean keepTail = detected == SortOrder.OLDEST_FIRST && !REACHED_PUBLISHED.equals(endReason.get());
-            nextResume = keepTail ? tokenUsed : Optional.empty();
+            String reason = endReason.get();
+            // The next sweep walks these pages again and finds their points anew.
+            points = List.of();
+            if (detected == SortOrder.OLDEST_FIRST) {
+                // At the end of the list, or cut short (a repeated token, a page without meta): start again behind
+                // the window, so that results listed late but created inside it are found wherever the list put
+                // them, before the mark leaves them behind.
+                nextResume = newCoverage.rescan();
+            } else {
+                nextResume = Optional.empty();
+            }
             // Only a sweep that really reached the end of the list or published ground proves everything up to its
             // newest result published. One cut short (a repeated token, a page without meta) does not: the next
             // sweep goes on down to the old mark, skipping what this one published.
-            boolean covered = END_OF_LIST.equals(endReason.get()) || REACHED_PUBLISHED.equals(endReason.get());
+            boolean covered = END_OF_LIST.equals(reason) || REACHED_PUBLISHED.equals(reason);
             if (covered || detected == SortOrder.OLDEST_FIRST) {
                 if (newSweepMax.isPresent()) {
                     newComplete = latest(newComplete, newSweepMax.get());
                 }
                 newSweepMax = Optional.empty();
             }
+            if (covered) {
+                // The mark now covers every span walked since it last moved.
+                newCoverage = newCoverage.spansCleared();
+            }
         }
         Checkpoint after = new Checkpoint(feed, nextResume, newComplete, newSweepMax, detected,
-                Collections.unmodifiableMap(published));
+                Collections.unmodifiableMap(published), newCoverage);
         return new PageStep(List.copyOf(fresh), Collections.unmodifiableMap(added), after,
-                endReason.isEmpty() ? next : Optional.empty(), endReason);
+                endReason.isEmpty() ? next : Optional.empty(), endReason, points);
+    }
+
+    private static long lastTime(ResultPage page, Instant now) {
+        return timeOf(page.items().get(page.items().size() - 1), now);
     }
 
     /**
-     * The order a page is in, by a vote of its neighbouring results: most steps from one result to the next go up in
-     * time (oldest first) or down (newest first). One late or early result cannot turn the order around, as it
-     * could if only the first and the last result were compared. The time is the one in the id where both ids carry
-     * it (ids are time-ordered UUIDv7), else their creation times. Empty when the page cannot tell (fewer than two
-     * results, all at one time, or a tie).
+     * The order after a page: the first pages that clearly tell set it; once known, it changes only when a page
+     * contradicts it at every step. A few results listed out of place must not turn it: read oldest first while the
+     * list is newest first, the mark would move past results not walked yet; read newest first while it is oldest
+     * first, the sweep would stop at published ground and never reach the end of the list.
      */
-    static Optional<SortOrder> orderOf(List<RawResult> items, Instant now) {
+    private SortOrder order(List<RawResult> items, Instant now) {
+        Steps steps = steps(items, now);
+        if (order == SortOrder.UNKNOWN) {
+            return steps.clearOrder().orElse(SortOrder.UNKNOWN);
+        }
+        SortOrder opposite = order == SortOrder.NEWEST_FIRST ? SortOrder.OLDEST_FIRST : SortOrder.NEWEST_FIRST;
+        return steps.unanimous().filter(opposite::equals).orElse(order);
+    }
+
+    /** How many steps from one result to the next go up in time and how many go down. */
+    record Steps(int up, int down) {
+
+        /** One direction at least twice as often as the other, plus one, and at least twice. */
+        Optional<SortOrder> clearOrder() {
+            if (up >= 2 && up >= 2 * down + 1) {
+                return Optional.of(SortOrder.OLDEST_FIRST);
+            }
+            if (down >= 2 && down >= 2 * up + 1) {
+                return Optional.of(SortOrder.NEWEST_FIRST);
+            }
+            return Optional.empty();
+        }
+
+        /** Every step, and at least two, in one direction. */
+        Optional<SortOrder> unanimous() {
+            if (up >= 2 && down == 0) {
+                return Optional.of(SortOrder.OLDEST_FIRST);
+            }
+            if (down >= 2 && up == 0) {
+                return Optional.of(SortOrder.NEWEST_FIRST);
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The steps of a page from each result to the next. The time compared is the one in the id where both ids carry
+     * it (ids are time-ordered UUIDv7), else their creation times; equal times are no step.
+     */
+    static Steps steps(List<RawResult> items, Instant now) {
         int up = 0;
         int down = 0;
         for (int i = 1; i < items.size(); i++) {
@@ -151,10 +245,7 @@ public final class FeedCursor {
                 down++;
             }
         }
-        if (up == down) {
-            return Optional.empty();
-        }
-        return Optional.of(up > down ? SortOrder.OLDEST_FIRST : SortOrder.NEWEST_FIRST);
+        return new Steps(up, down);
     }
 
     private static int compareInTime(RawResult a, RawResult b, Instant now) {
@@ -174,52 +265,52 @@ public final class FeedCursor {
      * about where the list stands.
      */
     public PageStep planPushed(List<RawResult> results, Instant now) {
-        long floor = floor(completeThrough);
+        Checkpoint before = head();
         List<RawResult> fresh = new ArrayList<>();
         Map<String, Long> added = new LinkedHashMap<>();
         for (RawResult result : results) {
             String id = result.id();
             long time = timeOf(result, now);
-            if (id == null || time <= floor || published.containsKey(id) || added.containsKey(id)) {
+            if (id == null || !before.inWindow(time, lookback) || published.containsKey(id) || added.containsKey(id)) {
                 continue;
             }
             fresh.add(result);
             added.put(id, time);
         }
         Checkpoint after = new Checkpoint(feed, resumeToken, completeThrough, sweepMax, order,
-                Collections.unmodifiableMap(published));
+                Collections.unmodifiableMap(published), coverage);
         return new PageStep(List.copyOf(fresh), Collections.unmodifiableMap(added), after, Optional.empty(),
-                Optional.empty());
+                Optional.empty(), rescanPoints);
     }
 
     /** The ids of the window once {@code step} is applied (a fresh map; the cursor is not changed). */
     public Map<String, Long> windowAfter(PageStep step) {
-        long floor = floor(step.next().completeThrough());
+        Checkpoint next = step.next();
         Map<String, Long> window = new LinkedHashMap<>();
         published.forEach((id, time) -> {
-            if (time > floor) {
+            if (next.inWindow(time, lookback)) {
                 window.put(id, time);
             }
         });
         step.added().forEach((id, time) -> {
-            if (time > floor) {
+            if (next.inWindow(time, lookback)) {
                 window.put(id, time);
             }
         });
         return window;
     }
 
-    /** The checkpoint's scalar state (token, mark, order); the window goes with it as segments, see {@link #window()}. */
+    /** The checkpoint's scalar state (token, mark, order, coverage); the window goes with it as segments. */
     public Checkpoint head() {
-        return new Checkpoint(feed, resumeToken, completeThrough, sweepMax, order, Map.of());
+        return new Checkpoint(feed, resumeToken, completeThrough, sweepMax, order, Map.of(), coverage);
     }
 
     /** A copy of the ids inside the window. */
     public Map<String, Long> window() {
-        long floor = floor(completeThrough);
+        Checkpoint state = head();
         Map<String, Long> window = new LinkedHashMap<>();
         published.forEach((id, time) -> {
-            if (time > floor) {
+            if (state.inWindow(time, lookback)) {
                 window.put(id, time);
             }
         });
@@ -229,20 +320,25 @@ public final class FeedCursor {
     /** Makes a page current (the feed loop commits it with the next transaction). */
     public void apply(PageStep step) {
         Checkpoint next = step.next();
-        boolean advanced = next.completeThrough().isAfter(completeThrough);
+        boolean narrowed = next.completeThrough().isAfter(completeThrough) || !next.coverage().equals(coverage);
         resumeToken = next.resumeToken();
         completeThrough = next.completeThrough();
         sweepMax = next.sweepMax();
         order = next.order();
+        coverage = next.coverage();
+        rescanPoints = step.rescanPoints();
         published.putAll(step.added());
-        if (advanced) {
-            long floor = floor(completeThrough);
-            published.values().removeIf(time -> time <= floor);
+        if (narrowed) {
+            Checkpoint state = head();
+            published.values().removeIf(time -> !state.inWindow(time, lookback));
         }
     }
 
     /** Forgets the resume token (it was rejected as expired or invalid): the sweep starts again at the top. */
     public void dropResumeToken() {
+        if (coverage.rescan().isPresent() && coverage.rescan().equals(resumeToken)) {
+            coverage = coverage.withRescan(Optional.empty());
+        }
         resumeToken = Optional.empty();
     }
 
@@ -269,7 +365,7 @@ public final class FeedCursor {
     /** The current state as a checkpoint (the window is a read-only view). */
     public Checkpoint snapshot() {
         return new Checkpoint(feed, resumeToken, completeThrough, sweepMax, order,
-                Collections.unmodifiableMap(new HashMap<>(published)));
+                Collections.unmodifiableMap(new HashMap<>(published)), coverage);
     }
 
     private long floor(Instant complete) {

@@ -16,9 +16,10 @@ import java.util.Optional;
  *                  {@link FeedCursor#windowAfter(PageStep)})
  * @param nextToken token of the next page of this sweep; absent when the sweep ends with this page
  * @param endReason why the sweep ends here (end of list, repeated token, reached published results), or empty
+ * @param rescanPoints oldest first: the pages walked in this sweep that may later become its rescan point
  */
 public record PageStep(List<RawResult> fresh, Map<String, Long> added, Checkpoint next, Optional<String> nextToken,
-                       Optional<String> endReason) {
+                       Optional<String> endReason, List<FeedCursor.RescanPoint> rescanPoints) {
 
     public boolean endsSweep() {
         return endReason.isPresent();

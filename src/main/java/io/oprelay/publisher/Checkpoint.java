@@ -2,6 +2,7 @@ package io.oprelay.publisher;
 
 import io.oprelay.twilio.SortOrder;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -16,12 +17,30 @@ import java.util.Optional;
  *                        when that sweep ends); absent between sweeps
  * @param order           the list order detected so far
  * @param published       ids published with a creation time inside the window (id to epoch milliseconds)
+ * @param coverage        spans walked by unfinished sweeps, and the oldest-first rescan token
  */
 public record Checkpoint(String feed, Optional<String> resumeToken, Instant completeThrough,
-                         Optional<Instant> sweepMax, SortOrder order, Map<String, Long> published) {
+                         Optional<Instant> sweepMax, SortOrder order, Map<String, Long> published,
+                         SweepCoverage coverage) {
+
+    public Checkpoint(String feed, Optional<String> resumeToken, Instant completeThrough, Optional<Instant> sweepMax,
+                      SortOrder order, Map<String, Long> published) {
+        this(feed, resumeToken, completeThrough, sweepMax, order, published, SweepCoverage.NONE);
+    }
 
     /** The state of a feed that has never published anything. */
     public static Checkpoint initial(String feed) {
         return new Checkpoint(feed, Optional.empty(), Instant.EPOCH, Optional.empty(), SortOrder.UNKNOWN, Map.of());
+    }
+
+    /**
+     * Whether a result created at {@code time} (epoch milliseconds) can be new: not older than the window behind the
+     * mark, and not vouched for by a span an unfinished sweep walked. The ids of the window are those it keeps.
+     */
+    public boolean inWindow(long time, Duration lookback) {
+        if (!completeThrough.equals(Instant.EPOCH) && time <= completeThrough.minus(lookback).toEpochMilli()) {
+            return false;
+        }
+        return !coverage.vouchesFor(time, lookback);
     }
 }

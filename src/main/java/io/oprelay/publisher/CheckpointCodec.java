@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The checkpoint's records in the compacted checkpoint topic. A feed has one <em>head</em> record (key: the feed name)
@@ -27,7 +29,7 @@ final class CheckpointCodec {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Head(int v, String feed, String resumeToken, String completeThrough, String sweepMax, String order,
-                int segments) {
+                int segments, long[] walk, List<long[]> earlier, String rescan) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -49,9 +51,27 @@ final class CheckpointCodec {
     }
 
     static byte[] head(Checkpoint checkpoint, int segments) {
+        SweepCoverage coverage = checkpoint.coverage();
         return write(new Head(VERSION, checkpoint.feed(), checkpoint.resumeToken().orElse(null),
                 checkpoint.completeThrough().toString(), checkpoint.sweepMax().map(Instant::toString).orElse(null),
-                checkpoint.order().name(), segments));
+                checkpoint.order().name(), segments, coverage.walk().map(CheckpointCodec::pair).orElse(null),
+                coverage.earlier().stream().map(CheckpointCodec::pair).toList(), coverage.rescan().orElse(null)));
+    }
+
+    private static long[] pair(SweepCoverage.Span span) {
+        return new long[] {span.low(), span.high()};
+    }
+
+    private static Optional<SweepCoverage.Span> span(long[] pair) {
+        return pair == null || pair.length != 2 ? Optional.empty()
+                : Optional.of(new SweepCoverage.Span(pair[0], pair[1]));
+    }
+
+    /** The coverage of a head; heads written before it existed have none. */
+    static SweepCoverage coverage(Head head) {
+        List<SweepCoverage.Span> earlier = head.earlier() == null ? List.of()
+                : head.earlier().stream().map(CheckpointCodec::span).flatMap(Optional::stream).toList();
+        return new SweepCoverage(span(head.walk()), earlier, Optional.ofNullable(head.rescan()));
     }
 
     static byte[] segment(Map<String, Long> ids) {
@@ -74,18 +94,19 @@ final class CheckpointCodec {
             return Checkpoint.initial(feed);
         }
         Instant completeThrough = Instant.parse(head.completeThrough());
-        long floor = completeThrough.minus(lookback).toEpochMilli();
+        Checkpoint scalars = new Checkpoint(feed, Optional.ofNullable(head.resumeToken()), completeThrough,
+                Optional.ofNullable(head.sweepMax()).map(Instant::parse), SortOrder.valueOf(head.order()), Map.of(),
+                coverage(head));
         Map<String, Long> published = new LinkedHashMap<>();
         for (int i = 0; i < head.segments(); i++) {
             segments.getOrDefault(i, Map.of()).forEach((id, time) -> {
-                if (time > floor) {
+                if (scalars.inWindow(time, lookback)) {
                     published.put(id, time);
                 }
             });
         }
-        return new Checkpoint(feed, java.util.Optional.ofNullable(head.resumeToken()), completeThrough,
-                java.util.Optional.ofNullable(head.sweepMax()).map(Instant::parse),
-                SortOrder.valueOf(head.order()), published);
+        return new Checkpoint(feed, scalars.resumeToken(), completeThrough, scalars.sweepMax(), scalars.order(),
+                published, scalars.coverage());
     }
 
     private static byte[] write(Object value) {
