@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oprelay.actions.BoundAction;
 import io.oprelay.actions.Delivery;
 import io.oprelay.actions.Effects;
+import io.oprelay.events.CloudEventHeaders;
 import io.oprelay.twilio.OperatorResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,8 +75,15 @@ public final class RoutingEngine {
                          List<Delivery> deliveries) {
     }
 
-    /** Routes one result event, counting into {@code batch}; an unreadable event becomes a dead letter. */
+    /**
+     * Routes one result event, counting into {@code batch}; an unreadable event becomes a dead letter. A deletion
+     * event (same topic, key and value as the result it deletes) fires nothing: its result was routed when created.
+     */
     public Routed route(ConsumerRecord<String, byte[]> record, RoutingMetrics.Batch batch) {
+        if (isDeletion(record)) {
+            batch.skippedDeletion();
+            return new Routed(record, List.of(), List.of());
+        }
         OperatorResult view;
         try {
             view = record.value() == null ? null : mapper.readValue(record.value(), OperatorResult.class);
@@ -109,5 +119,11 @@ public final class RoutingEngine {
             }
         }
         return new Routed(record, records, deliveries);
+    }
+
+    private static boolean isDeletion(ConsumerRecord<String, byte[]> record) {
+        Header type = record.headers().lastHeader(CloudEventHeaders.TYPE);
+        return type != null && type.value() != null
+                && CloudEventHeaders.isDeletion(new String(type.value(), StandardCharsets.UTF_8));
     }
 }

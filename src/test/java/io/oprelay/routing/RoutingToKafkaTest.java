@@ -1,6 +1,7 @@
 package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.oprelay.actions.AgentAssistAction;
@@ -44,6 +45,12 @@ class RoutingToKafkaTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    io.oprelay.events.ResultEvents publisherEvents;
+
+    @Inject
+    ObjectMapper mapper;
 
     ResultEvents events;
 
@@ -134,6 +141,35 @@ class RoutingToKafkaTest {
                 .body(containsString("relay_routing_rules_fired_total{rule=\"angry-customer-hint\"}"))
                 .body(containsString("relay_routing_actions_total{action=\"workflow\",outcome=\"published\"}"))
                 .body(containsString("relay_routing_action_duration_seconds_count{action=\"agent-assist\"}"));
+    }
+
+    @Test
+    void deletionEventOfARoutedResultFiresNoRuleAgain() throws Exception {
+        double skippedBefore = registry.counter("relay.routing.skipped", "reason", "deletion").count();
+        String conversation = SampleResults.conversationId();
+        ObjectNode result = SampleResults.scored(conversation, 0.1, "to be deleted");
+        String resultId = result.get("id").asText();
+        events.publish(topics.json(), result);
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey(COMMANDS, conversation).size() == 1);
+
+        // The event DELETE /api/operator-results/{id} publishes: same topic, key and value, a ...deleted.v1 type.
+        byte[] json = result.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var deletion = publisherEvents.deleted(new io.oprelay.twilio.RawResult(
+                mapper.readValue(json, io.oprelay.twilio.OperatorResult.class), json));
+        assertThat(deletion.topic()).isEqualTo(topics.json());
+        events.publishRaw(deletion);
+        // A later result of the same conversation (same partition) is routed only after the deletion was.
+        events.publish(topics.json(), SampleResults.scored(conversation, 0.2, "marker"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey(COMMANDS, conversation).size() >= 2);
+
+        List<ConsumerRecord<String, byte[]>> commands = events.readKey(COMMANDS, conversation);
+        List<ConsumerRecord<String, byte[]>> hints = events.readKey(HINTS, conversation);
+        assertThat(commands).extracting(r -> json(r).get("payload").get("why").asText())
+                .containsExactly("to be deleted", "marker");
+        assertThat(hints).extracting(r -> json(r).get("resultId").asText()).filteredOn(resultId::equals).hasSize(1);
+        assertThat(hints).hasSize(2);
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                registry.counter("relay.routing.skipped", "reason", "deletion").count() - skippedBefore >= 1);
     }
 
     @Test
