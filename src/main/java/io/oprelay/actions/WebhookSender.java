@@ -54,7 +54,11 @@ public class WebhookSender {
                 .build();
     }
 
-    /** Starts a delivery; the future completes with its outcome once delivered, refused or out of attempts. */
+    /**
+     * Starts a delivery; the future completes with its outcome once delivered, refused or out of attempts. Never
+     * throws: a request that cannot be built (for example a header value with a line break, coming from the data)
+     * completes it at once as failed.
+     */
     public CompletableFuture<DeliveryResult> deliver(Delivery delivery) {
         CompletableFuture<DeliveryResult> done = new CompletableFuture<>();
         attempt(delivery, 1, System.nanoTime(), done);
@@ -62,6 +66,15 @@ public class WebhookSender {
     }
 
     private void attempt(Delivery delivery, int attempt, long started, CompletableFuture<DeliveryResult> done) {
+        try {
+            send(delivery, attempt, started, done);
+        } catch (RuntimeException e) {
+            // Final, and no receiver was called: the endpoint's health is left alone.
+            done.complete(result(delivery, false, attempt - 1, "request not sent: " + describe(e), started));
+        }
+    }
+
+    private void send(Delivery delivery, int attempt, long started, CompletableFuture<DeliveryResult> done) {
         String endpoint = EndpointHealth.endpointOf(delivery.url());
         if (attempt == 1 && health.isOpen(endpoint)) {
             done.complete(result(delivery, false, 0, "endpoint skipped after repeated failures: "
@@ -103,7 +116,7 @@ public class WebhookSender {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
             reason = cause instanceof TimeoutException
                     ? "no complete response (headers and body) within " + format(timeout)
-                    : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                    : describe(cause);
             retryable = true;
         } else {
             int status = response.statusCode();
@@ -147,6 +160,20 @@ public class WebhookSender {
                 return 0L;
             }
         }).orElse(0L);
+    }
+
+    /** Class and message of an error on one line (messages may quote values from the data, line breaks included). */
+    static String describe(Throwable error) {
+        String text = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        StringBuilder line = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '\r' -> line.append("\\r");
+                case '\n' -> line.append("\\n");
+                default -> line.append(Character.isISOControl(c) ? '?' : c);
+            }
+        }
+        return line.toString();
     }
 
     /** A duration as people write it in configuration: {@code 2s}, {@code 1500ms}. */
