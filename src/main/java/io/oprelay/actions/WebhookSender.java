@@ -1,5 +1,6 @@
 package io.oprelay.actions;
 
+import io.oprelay.routing.DeadLetters;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -70,7 +71,7 @@ public class WebhookSender {
             send(delivery, attempt, started, done);
         } catch (RuntimeException e) {
             // Final, and no receiver was called: the endpoint's health is left alone.
-            done.complete(result(delivery, false, attempt - 1, "request not sent: " + describe(e), started));
+            done.complete(result(delivery, false, attempt - 1, "request not sent: " + DeadLetters.describe(e), started));
         }
     }
 
@@ -116,7 +117,7 @@ public class WebhookSender {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
             reason = cause instanceof TimeoutException
                     ? "no complete response (headers and body) within " + format(timeout)
-                    : describe(cause);
+                    : DeadLetters.describe(cause);
             retryable = true;
         } else {
             int status = response.statusCode();
@@ -160,20 +161,6 @@ public class WebhookSender {
                 return 0L;
             }
         }).orElse(0L);
-    }
-
-    /** Class and message of an error on one line (messages may quote values from the data, line breaks included). */
-    static String describe(Throwable error) {
-        String text = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
-        StringBuilder line = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '\r' -> line.append("\\r");
-                case '\n' -> line.append("\\n");
-                default -> line.append(Character.isISOControl(c) ? '?' : c);
-            }
-        }
-        return line.toString();
     }
 
     /** A duration as people write it in configuration: {@code 2s}, {@code 1500ms}. */

@@ -54,7 +54,13 @@ public final class RoutingEngine {
     public List<Match> evaluate(ResultFacts result) {
         List<Match> matches = new ArrayList<>();
         for (Rule rule : rules) {
-            if (!rule.matches(result)) {
+            boolean fires;
+            try {
+                fires = rule.matches(result);
+            } catch (RuntimeException e) {
+                throw new RuleFailure(rule.name(), e);
+            }
+            if (!fires) {
                 continue;
             }
             List<ActionOutput> outputs = new ArrayList<>();
@@ -62,7 +68,7 @@ public final class RoutingEngine {
                 try {
                     outputs.add(new ActionOutput(action, action.apply(result), null));
                 } catch (RuntimeException e) {
-                    outputs.add(new ActionOutput(action, null, "action failed: " + e));
+                    outputs.add(new ActionOutput(action, null, "action failed: " + DeadLetters.describe(e)));
                 }
             }
             matches.add(new Match(rule, List.copyOf(outputs)));
@@ -78,6 +84,8 @@ public final class RoutingEngine {
     /**
      * Routes one result event, counting into {@code batch}; an unreadable event becomes a dead letter. A deletion
      * event (same topic, key and value as the result it deletes) fires nothing: its result was routed when created.
+     * Never throws for a record: whatever fails while evaluating or rendering it makes it a dead letter with the
+     * reason, so the records after it are routed.
      */
     public Routed route(ConsumerRecord<String, byte[]> record, RoutingMetrics.Batch batch) {
         if (isDeletion(record)) {
@@ -87,7 +95,7 @@ public final class RoutingEngine {
         OperatorResult view;
         try {
             view = record.value() == null ? null : mapper.readValue(record.value(), OperatorResult.class);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             view = null;
         }
         if (view == null) {
@@ -95,6 +103,22 @@ public final class RoutingEngine {
             return new Routed(record, List.of(DeadLetters.of(deadLetterTopic, record,
                     "unreadable: the value is not an OperatorResult JSON object", null, null, 0)), List.of());
         }
+        RoutingMetrics.Batch counts = new RoutingMetrics.Batch();
+        try {
+            Routed routed = routeResult(record, view, counts);
+            batch.add(counts);
+            return routed;
+        } catch (RuntimeException e) {
+            String rule = e instanceof RuleFailure failure ? failure.rule : null;
+            Throwable cause = e instanceof RuleFailure ? e.getCause() : e;
+            batch.failed();
+            return new Routed(record, List.of(DeadLetters.of(deadLetterTopic, record,
+                    "routing failed: " + DeadLetters.describe(cause), rule, null, 0)), List.of());
+        }
+    }
+
+    private Routed routeResult(ConsumerRecord<String, byte[]> record, OperatorResult view,
+                               RoutingMetrics.Batch batch) {
         long started = System.nanoTime();
         List<Match> matches = evaluate(new ResultFacts(view));
         batch.evaluated(!matches.isEmpty());
@@ -125,5 +149,15 @@ public final class RoutingEngine {
         Header type = record.headers().lastHeader(CloudEventHeaders.TYPE);
         return type != null && type.value() != null
                 && CloudEventHeaders.isDeletion(new String(type.value(), StandardCharsets.UTF_8));
+    }
+
+    /** A rule's condition threw for a result; carries the rule's name to the dead letter. */
+    private static final class RuleFailure extends RuntimeException {
+        private final String rule;
+
+        RuleFailure(String rule, RuntimeException cause) {
+            super("rule '" + rule + "': condition failed: " + DeadLetters.describe(cause), cause);
+            this.rule = rule;
+        }
     }
 }

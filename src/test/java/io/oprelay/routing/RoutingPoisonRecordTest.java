@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -95,5 +96,20 @@ class RoutingPoisonRecordTest {
         assertThat(ResultEvents.header(letter, DeadLetters.ACTION)).isEqualTo("workflow");
         assertThat(ResultEvents.header(letter, DeadLetters.REASON)).contains("IllegalArgumentException");
         assertThat(wireMock.findAll(postRequestedFor(urlEqualTo("/poison/header")))).isEmpty();
+    }
+
+    @Test
+    void recordWhoseConditionThrowsIsDeadLetteredAndTheRouterMovesOn() throws Exception {
+        List<Rule> rules = new ArrayList<>(IsolatedRouter.parse(actions, "rules:\n" + ANGRY_HINT));
+        // A BETWEEN without its upper bound cannot come from a rules file; it stands for a condition that throws on
+        // some records (here: those with a score).
+        rules.add(0, new Rule("throwing-condition",
+                new Condition.NumberAt("/score", Condition.Comparison.BETWEEN, 0.0, null),
+                rules.get(0).actions()));
+        ObjectNode poison = SampleResults.scored(SampleResults.conversationId(), 0.4, "has a score");
+
+        ConsumerRecord<String, byte[]> letter = routeAndExpectDeadLetter(rules, poison);
+        assertThat(ResultEvents.header(letter, DeadLetters.RULE)).isEqualTo("throwing-condition");
+        assertThat(ResultEvents.header(letter, DeadLetters.REASON)).contains("NullPointerException");
     }
 }
