@@ -62,6 +62,7 @@ public final class RouterWorker implements Runnable {
     private final WebhookSender sender;
     private final RoutingMetrics metrics;
     private final Duration pollTimeout;
+    private final long maxRecordBytes;
 
     private final AtomicLong routed = new AtomicLong();
     private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
@@ -87,6 +88,7 @@ public final class RouterWorker implements Runnable {
         this.sender = sender;
         this.metrics = metrics;
         this.pollTimeout = pollTimeout;
+        this.maxRecordBytes = RecordSize.maxRecordBytes(producerConfig);
     }
 
     /** Consumer settings of a router: read_committed, manual offsets (they go into the transaction). */
@@ -224,9 +226,9 @@ public final class RouterWorker implements Runnable {
             producer.beginTransaction();
             List<Pending> deliveries = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : records) {
-                RoutingEngine.Routed routed = engine.route(record, batch);
+                RoutingEngine.Routed routed = engine.route(record, maxRecordBytes, batch);
                 for (ProducerRecord<String, byte[]> out : routed.records()) {
-                    producer.send(out);
+                    send(producer, out);
                 }
                 for (Delivery delivery : routed.deliveries()) {
                     deliveries.add(new Pending(record, delivery, sender.deliver(delivery)));
@@ -244,7 +246,7 @@ public final class RouterWorker implements Runnable {
                             result.delivery().rule(), result.delivery().action(),
                             EndpointHealth.endpointOf(result.delivery().url()), result.reason(),
                             pending.source().topic(), pending.source().partition(), pending.source().offset());
-                    producer.send(DeadLetters.of(engine.deadLetterTopic(), pending.source(), result.reason(),
+                    send(producer, DeadLetters.of(engine.deadLetterTopic(), pending.source(), result.reason(),
                             result.delivery().rule(), result.delivery().action(), result.attempts()));
                     batch.action(result.delivery().action(), RoutingMetrics.DEAD_LETTERED, result.took());
                 }
@@ -277,6 +279,14 @@ public final class RouterWorker implements Runnable {
             Thread.sleep(ERROR_BACKOFF.toMillis());
             return usable;
         }
+    }
+
+    /**
+     * Sends within the transaction. The engine keeps outputs within the size limit; only a dead letter (the original
+     * event plus its headers) can still exceed it, and it then goes without its value rather than fail the batch.
+     */
+    private void send(KafkaProducer<String, byte[]> producer, ProducerRecord<String, byte[]> record) {
+        producer.send(DeadLetters.fitting(record, maxRecordBytes));
     }
 
     private void rewind(Map<TopicPartition, Long> firstOffsets) {

@@ -85,9 +85,11 @@ public final class RoutingEngine {
      * Routes one result event, counting into {@code batch}; an unreadable event becomes a dead letter. A deletion
      * event (same topic, key and value as the result it deletes) fires nothing: its result was routed when created.
      * Never throws for a record: whatever fails while evaluating or rendering it makes it a dead letter with the
-     * reason, so the records after it are routed.
+     * reason, so the records after it are routed. An action whose output record would be larger than
+     * {@code maxRecordBytes} (the producer's {@code max.request.size}) publishes and calls nothing; the event is
+     * dead-lettered for it instead, since that record would fail the batch's transaction on every replay.
      */
-    public Routed route(ConsumerRecord<String, byte[]> record, RoutingMetrics.Batch batch) {
+    public Routed route(ConsumerRecord<String, byte[]> record, long maxRecordBytes, RoutingMetrics.Batch batch) {
         if (isDeletion(record)) {
             batch.skippedDeletion();
             return new Routed(record, List.of(), List.of());
@@ -105,7 +107,7 @@ public final class RoutingEngine {
         }
         RoutingMetrics.Batch counts = new RoutingMetrics.Batch();
         try {
-            Routed routed = routeResult(record, view, counts);
+            Routed routed = routeResult(record, view, maxRecordBytes, counts);
             batch.add(counts);
             return routed;
         } catch (RuntimeException e) {
@@ -117,7 +119,7 @@ public final class RoutingEngine {
         }
     }
 
-    private Routed routeResult(ConsumerRecord<String, byte[]> record, OperatorResult view,
+    private Routed routeResult(ConsumerRecord<String, byte[]> record, OperatorResult view, long maxRecordBytes,
                                RoutingMetrics.Batch batch) {
         long started = System.nanoTime();
         List<Match> matches = evaluate(new ResultFacts(view));
@@ -134,6 +136,14 @@ public final class RoutingEngine {
                             Duration.ofNanos(System.nanoTime() - started));
                     continue;
                 }
+                String tooLarge = tooLarge(output.effects().records(), maxRecordBytes);
+                if (tooLarge != null) {
+                    records.add(DeadLetters.of(deadLetterTopic, record, tooLarge, match.rule().name(),
+                            output.action().type(), 0));
+                    batch.action(output.action().type(), RoutingMetrics.DEAD_LETTERED,
+                            Duration.ofNanos(System.nanoTime() - started));
+                    continue;
+                }
                 records.addAll(output.effects().records());
                 deliveries.addAll(output.effects().deliveries());
                 if (!output.effects().records().isEmpty()) {
@@ -143,6 +153,18 @@ public final class RoutingEngine {
             }
         }
         return new Routed(record, records, deliveries);
+    }
+
+    /** Why one of the records is too large to send, or null when all fit. */
+    private static String tooLarge(List<ProducerRecord<String, byte[]>> records, long maxRecordBytes) {
+        for (ProducerRecord<String, byte[]> out : records) {
+            long size = RecordSize.upperBound(out);
+            if (size > maxRecordBytes) {
+                return "output too large: a record for " + out.topic() + " of up to " + size
+                        + " bytes, above the producer's max.request.size of " + maxRecordBytes + " bytes";
+            }
+        }
+        return null;
     }
 
     private static boolean isDeletion(ConsumerRecord<String, byte[]> record) {

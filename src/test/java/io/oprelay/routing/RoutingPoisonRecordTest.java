@@ -112,4 +112,23 @@ class RoutingPoisonRecordTest {
         assertThat(ResultEvents.header(letter, DeadLetters.RULE)).isEqualTo("throwing-condition");
         assertThat(ResultEvents.header(letter, DeadLetters.REASON)).contains("NullPointerException");
     }
+
+    @Test
+    void outputAboveTheProducersMaxRequestSizeDeadLettersTheSourceInsteadOfReplayingTheBatch() throws Exception {
+        List<Rule> rules = IsolatedRouter.parse(actions, """
+                rules:
+                  - name: echo-twice
+                    when: {format: JSON}
+                    actions:
+                      - {type: agent-assist, message: "{{result./explanation}} {{result./explanation}}"}
+                """ + ANGRY_HINT);
+        // 600 kB in, twice that in the hint: above the default max.request.size of 1 MiB, the source itself is not.
+        ObjectNode poison = SampleResults.scored(SampleResults.conversationId(), 0.4, "x".repeat(600_000));
+
+        ConsumerRecord<String, byte[]> letter = routeAndExpectDeadLetter(rules, poison);
+        assertThat(ResultEvents.header(letter, DeadLetters.RULE)).isEqualTo("echo-twice");
+        assertThat(ResultEvents.header(letter, DeadLetters.ACTION)).isEqualTo("agent-assist");
+        assertThat(ResultEvents.header(letter, DeadLetters.REASON)).contains("max.request.size");
+        assertThat(letter.value()).as("the dead letter keeps the original value").hasSizeGreaterThan(600_000);
+    }
 }
