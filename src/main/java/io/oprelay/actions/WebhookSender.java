@@ -71,12 +71,13 @@ public class WebhookSender {
             send(delivery, attempt, started, done);
         } catch (RuntimeException e) {
             // Final, and no receiver was called: the endpoint's health is left alone.
-            done.complete(result(delivery, false, attempt - 1, "request not sent: " + DeadLetters.describe(e), started));
+            done.complete(result(delivery, false, attempt - 1, "request not sent: "
+                    + EndpointHealth.withoutSecrets(DeadLetters.describe(e), delivery.url()), started));
         }
     }
 
     private void send(Delivery delivery, int attempt, long started, CompletableFuture<DeliveryResult> done) {
-        String endpoint = EndpointHealth.endpointOf(delivery.url());
+        String endpoint = EndpointHealth.nameOf(delivery);
         if (attempt == 1 && health.isOpen(endpoint)) {
             done.complete(result(delivery, false, 0, "endpoint skipped after repeated failures: "
                     + health.failing().getOrDefault(endpoint, "failing"), started));
@@ -117,7 +118,7 @@ public class WebhookSender {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
             reason = cause instanceof TimeoutException
                     ? "no complete response (headers and body) within " + format(timeout)
-                    : DeadLetters.describe(cause);
+                    : EndpointHealth.withoutSecrets(DeadLetters.describe(cause), delivery.url());
             retryable = true;
         } else {
             int status = response.statusCode();
@@ -132,8 +133,8 @@ public class WebhookSender {
             return;
         }
         long delay = Math.max(backoffMillis(attempt), Math.min(retryAfterMillis, maxBackoffMillis));
-        LOG.debugf("Webhook %s of rule %s: %s, attempt %d of %d, next in %d ms", endpoint, delivery.rule(),
-                reason, attempt, maxAttempts, delay);
+        LOG.debugf("Webhook to %s: %s, attempt %d of %d, next in %d ms", endpoint, reason, attempt, maxAttempts,
+                delay);
         CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
                 .execute(() -> attempt(delivery, attempt + 1, started, done));
     }
