@@ -61,7 +61,7 @@ public interface ActionsConfig {
     /** Outbound HTTP settings. */
     interface Http {
 
-        /** Timeout of one request (connect and response). */
+        /** Timeout of one attempt: connect, response headers and the whole response body. */
         @WithDefault("2s")
         Duration timeout();
 

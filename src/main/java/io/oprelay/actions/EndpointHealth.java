@@ -12,10 +12,14 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What recent deliveries to each webhook endpoint did, and a circuit per endpoint: after
+ * What recent deliveries to each webhook endpoint did, and a circuit per endpoint and rule: after
  * {@code circuit-failure-threshold} consecutive failed deliveries the endpoint is skipped for {@code circuit-open-for}
  * (deliveries go straight to the dead-letter topic), so one dead endpoint cannot hold up a partition batch after
  * batch. After that time one delivery is tried again; its success closes the circuit.
+ *
+ * <p>Endpoints are named by {@code scheme://host[:port]} and the rule, never by path or query: webhook URLs often
+ * carry their credentials there (Slack-style {@code /services/T.../B.../<token>}, {@code ?token=}), and these names
+ * reach the unauthenticated readiness endpoint, logs and error messages.
  */
 @Singleton
 public class EndpointHealth {
@@ -36,10 +40,28 @@ public class EndpointHealth {
         this.clock = clock;
     }
 
-    /** The endpoint an URL belongs to, without query string or user info (which may hold secrets). */
+    /** The endpoint a URL belongs to, {@code scheme://host[:port]}: no user info, path or query (may hold secrets). */
     public static String endpointOf(URI url) {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
-                + (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath());
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+    }
+
+    /** How a delivery's endpoint is shown and tracked: {@code scheme://host[:port] (rule <name>)}. */
+    public static String nameOf(Delivery delivery) {
+        return endpointOf(delivery.url()) + " (rule " + delivery.rule() + ")";
+    }
+
+    /**
+     * A text about a delivery to {@code url} (an error message, say) with the URL's path and query replaced: error
+     * messages of the HTTP client may quote the whole URL.
+     */
+    public static String withoutSecrets(String text, URI url) {
+        String out = text.replace(url.toString(), endpointOf(url) + "/...");
+        for (String part : new String[] {url.getRawQuery(), url.getQuery(), url.getRawPath(), url.getPath()}) {
+            if (part != null && part.length() > 1) {
+                out = out.replace(part, "...");
+            }
+        }
+        return out;
     }
 
     /** Whether deliveries to this endpoint are skipped right now. */

@@ -7,10 +7,12 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness entry "Routing webhooks": stays UP and lists each failing webhook endpoint with its consecutive failed
- * deliveries and last error. It does not go DOWN: a receiver's outage is not this instance's, taking the pod out of
- * service would cut the SSE streams and the API without helping, and the failed events are in the dead-letter topic.
- * Alert on the data or on {@code relay.routing.actions{outcome="dead-lettered"}} instead.
+ * Readiness entry "Routing webhooks": stays UP and lists each failing webhook endpoint, as
+ * {@code scheme://host[:port] (rule <name>)} (never its path or query, which may hold tokens: this endpoint needs no
+ * authentication), with its consecutive failed deliveries and last error. It does not go DOWN: a receiver's outage
+ * is not this instance's, taking the pod out of service would cut the SSE streams and the API without helping, and
+ * the failed events are in the dead-letter topic. Alert on the data or on
+ * {@code relay.routing.actions{outcome="dead-lettered"}} instead.
  */
 @Readiness
 @Singleton

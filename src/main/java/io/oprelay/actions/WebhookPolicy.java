@@ -29,21 +29,27 @@ public class WebhookPolicy {
         this.secretPresent = config.signingSecret().filter(secret -> !secret.isBlank()).isPresent();
     }
 
-    /** The URL as a URI when rules may call it; otherwise a {@link RuleException} naming the field and the fix. */
+    /**
+     * The URL as a URI when rules may call it; otherwise a {@link RuleException} naming the field and the fix. The
+     * message shows at most {@code scheme://host[:port]}: the path and query of a webhook URL often hold its token,
+     * and start-up errors end up in logs.
+     */
     public URI check(String field, String url) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new RuleException(field, "'" + url + "' is not a URL");
+            throw new RuleException(field, "is not a valid URL: " + e.getReason().toLowerCase(Locale.ROOT)
+                    + " at index " + e.getIndex());
         }
+        String shown = uri.getHost() == null ? "the URL" : "'" + EndpointHealth.endpointOf(uri) + "'";
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !(scheme.equals("http") && !requireHttps)) {
-            throw new RuleException(field, "'" + url + "' must be an https URL"
+            throw new RuleException(field, shown + " must be an https URL"
                     + (scheme.equals("http") ? " (plain http only with relay.actions.require-https=false)" : ""));
         }
         if (uri.getHost() == null) {
-            throw new RuleException(field, "'" + url + "' has no host");
+            throw new RuleException(field, "the URL has no host");
         }
         if (!allowed(uri)) {
             throw new RuleException(field, "host '" + hostAndPort(uri) + "' is not on " + ALLOW_LIST

@@ -1,20 +1,32 @@
 package io.oprelay.actions;
 
+import io.oprelay.routing.DeadLetters;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Delivers signed webhooks at least once: POST with a timeout, retries on connection errors, timeouts, 408, 429 and
  * 5xx with exponential back-off and jitter (honouring {@code Retry-After}), the same body and
  * {@code Idempotency-Key} on every attempt. Other 4xx answers are final. Never blocks the calling thread.
+ *
+ * <p>The timeout bounds a whole attempt, response body included: the client's own request timeout stops at the
+ * response headers, so a receiver that answers them and then trickles (or never finishes) its body would otherwise
+ * keep the attempt, and the router's batch, open for good. Such an attempt is cut off, its connection closed, and
+ * it counts as a failed attempt like a connection error.
  */
 @Singleton
 public class WebhookSender {
@@ -43,7 +55,11 @@ public class WebhookSender {
                 .build();
     }
 
-    /** Starts a delivery; the future completes with its outcome once delivered, refused or out of attempts. */
+    /**
+     * Starts a delivery; the future completes with its outcome once delivered, refused or out of attempts. Never
+     * throws: a request that cannot be built (for example a header value with a line break, coming from the data)
+     * completes it at once as failed.
+     */
     public CompletableFuture<DeliveryResult> deliver(Delivery delivery) {
         CompletableFuture<DeliveryResult> done = new CompletableFuture<>();
         attempt(delivery, 1, System.nanoTime(), done);
@@ -51,7 +67,17 @@ public class WebhookSender {
     }
 
     private void attempt(Delivery delivery, int attempt, long started, CompletableFuture<DeliveryResult> done) {
-        String endpoint = EndpointHealth.endpointOf(delivery.url());
+        try {
+            send(delivery, attempt, started, done);
+        } catch (RuntimeException e) {
+            // Final, and no receiver was called: the endpoint's health is left alone.
+            done.complete(result(delivery, false, attempt - 1, "request not sent: "
+                    + EndpointHealth.withoutSecrets(DeadLetters.describe(e), delivery.url()), started));
+        }
+    }
+
+    private void send(Delivery delivery, int attempt, long started, CompletableFuture<DeliveryResult> done) {
+        String endpoint = EndpointHealth.nameOf(delivery);
         if (attempt == 1 && health.isOpen(endpoint)) {
             done.complete(result(delivery, false, 0, "endpoint skipped after repeated failures: "
                     + health.failing().getOrDefault(endpoint, "failing"), started));
@@ -67,37 +93,58 @@ public class WebhookSender {
                 .header(WebhookSigner.SIGNATURE_HEADER, signer.sign(timestamp, delivery.body()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body()))
                 .build();
-        client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-            if (error == null && response.statusCode() / 100 == 2) {
-                health.success(endpoint);
-                done.complete(result(delivery, true, attempt, "HTTP " + response.statusCode(), started));
-                return;
-            }
-            String reason;
-            boolean retryable;
-            long retryAfterMillis = 0;
-            if (error != null) {
-                Throwable cause = error.getCause() != null ? error.getCause() : error;
-                reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-                retryable = true;
-            } else {
-                int status = response.statusCode();
-                reason = "HTTP " + status;
-                retryable = status == 408 || status == 429 || status >= 500;
-                retryAfterMillis = retryAfterMillis(response);
-            }
-            if (!retryable || attempt >= maxAttempts) {
-                health.failure(endpoint, reason);
-                done.complete(result(delivery, false, attempt, reason + " after " + attempt + " attempt"
-                        + (attempt == 1 ? "" : "s"), started));
-                return;
-            }
-            long delay = Math.max(backoffMillis(attempt), Math.min(retryAfterMillis, maxBackoffMillis));
-            LOG.debugf("Webhook %s of rule %s: %s, attempt %d of %d, next in %d ms", endpoint, delivery.rule(),
-                    reason, attempt, maxAttempts, delay);
-            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
-                    .execute(() -> attempt(delivery, attempt + 1, started, done));
-        });
+        DiscardedBody discarded = new DiscardedBody();
+        client.sendAsync(request, info -> discarded)
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((response, error) -> {
+                    if (error != null) {
+                        discarded.cancel();
+                    }
+                    answered(delivery, attempt, started, done, endpoint, response, error);
+                });
+    }
+
+    private void answered(Delivery delivery, int attempt, long started, CompletableFuture<DeliveryResult> done,
+                          String endpoint, HttpResponse<Void> response, Throwable error) {
+        if (error == null && response.statusCode() / 100 == 2) {
+            health.success(endpoint);
+            done.complete(result(delivery, true, attempt, "HTTP " + response.statusCode(), started));
+            return;
+        }
+        String reason;
+        boolean retryable;
+        long retryAfterMillis = 0;
+        if (error != null) {
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            reason = cause instanceof TimeoutException
+                    ? "no complete response (headers and body) within " + format(timeout)
+                    : EndpointHealth.withoutSecrets(DeadLetters.describe(cause), delivery.url());
+            retryable = true;
+        } else {
+            int status = response.statusCode();
+            reason = "HTTP " + status;
+            retryable = status == 408 || status == 429 || status >= 500;
+            retryAfterMillis = retryAfterMillis(response);
+        }
+        if (!retryable || attempt >= maxAttempts) {
+            health.failure(endpoint, reason);
+            done.complete(result(delivery, false, attempt, reason + " after " + attempt + " attempt"
+                    + (attempt == 1 ? "" : "s"), started));
+            return;
+        }
+        long delay = Math.max(backoffMillis(attempt), Math.min(retryAfterMillis, maxBackoffMillis));
+        LOG.debugf("Webhook to %s: %s, attempt %d of %d, next in %d ms", endpoint, reason, attempt, maxAttempts,
+                delay);
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
+                .execute(() -> attempt(delivery, attempt + 1, started, done));
+    }
+
+    /**
+     * The longest a delivery can take before its future completes: every attempt at its timeout and the longest
+     * back-off between them. The router bounds its wait for a batch's deliveries by this.
+     */
+    public Duration longestDelivery() {
+        return timeout.multipliedBy(maxAttempts).plusMillis(maxBackoffMillis * (maxAttempts - 1));
     }
 
     /** Exponential back-off with "equal jitter": half the step fixed, half random, capped at max-backoff. */
@@ -117,7 +164,61 @@ public class WebhookSender {
         }).orElse(0L);
     }
 
+    /** A duration as people write it in configuration: {@code 2s}, {@code 1500ms}. */
+    static String format(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
     private static DeliveryResult result(Delivery delivery, boolean ok, int attempts, String reason, long started) {
         return new DeliveryResult(delivery, ok, attempts, reason, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * Reads and drops a response body. {@link #cancel()} gives up on a body still coming, which makes the client
+     * close the connection instead of reading it on in the background.
+     */
+    private static final class DiscardedBody implements HttpResponse.BodySubscriber<Void> {
+
+        private final CompletableFuture<Void> body = new CompletableFuture<>();
+        private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        private volatile boolean cancelled;
+
+        @Override
+        public CompletionStage<Void> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            if (!subscription.compareAndSet(null, s) || cancelled) {
+                s.cancel();
+                return;
+            }
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+            // dropped: only the status matters
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            body.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(null);
+        }
+
+        void cancel() {
+            cancelled = true;
+            Flow.Subscription s = subscription.get();
+            if (s != null) {
+                s.cancel();
+            }
+        }
     }
 }

@@ -2,6 +2,8 @@ package io.oprelay.events;
 
 import io.oprelay.twilio.OutputFormat;
 
+import java.util.regex.Pattern;
+
 /**
  * The CloudEvents Kafka protocol binding (binary mode) as the relay uses it: attribute headers are
  * {@code ce_<attribute>}, the data is the record value, and {@code content-type} names its media type.
@@ -27,6 +29,8 @@ public final class CloudEventHeaders {
     public static final String PATH_WEBHOOK = "webhook";
 
     private static final String TYPE_PREFIX = "io.oprelay.operatorresult.";
+    private static final Pattern DELETED_TYPE =
+            Pattern.compile("^io\\.oprelay\\.operatorresult\\.[a-z0-9_-]+\\.deleted\\.v\\d+$");
 
     private CloudEventHeaders() {
     }
@@ -39,5 +43,10 @@ public final class CloudEventHeaders {
     /** The event type announcing that the result was deleted at Twilio through the relay. */
     public static String deletedTypeOf(OutputFormat format) {
         return TYPE_PREFIX + format.slug() + ".deleted.v1";
+    }
+
+    /** Whether an event type announces a deletion ({@code io.oprelay.operatorresult.<format>.deleted.v<n>}). */
+    public static boolean isDeletion(String type) {
+        return type != null && DELETED_TYPE.matcher(type).matches();
     }
 }

@@ -22,6 +22,8 @@ public final class DeadLetters {
     public static final String SOURCE_PARTITION = "relay_dlq_partition";
     public static final String SOURCE_OFFSET = "relay_dlq_offset";
     public static final String TIME = "relay_dlq_time";
+    /** Set when the original value was left out because the dead letter would have been too large to send. */
+    public static final String VALUE_OMITTED = "relay_dlq_value_omitted";
 
     private DeadLetters() {
     }
@@ -46,6 +48,40 @@ public final class DeadLetters {
         add(headers, SOURCE_OFFSET, Long.toString(original.offset()));
         add(headers, TIME, Instant.now().toString());
         return new ProducerRecord<>(topic, null, original.key(), original.value(), headers);
+    }
+
+    /**
+     * The record as it is when it fits in {@code maxRecordBytes}; otherwise, when it is a dead letter, the same
+     * letter without the original value and with {@value #VALUE_OMITTED} giving its size (the source topic and
+     * offset headers still locate it). Other records are returned unchanged.
+     */
+    static ProducerRecord<String, byte[]> fitting(ProducerRecord<String, byte[]> record, long maxRecordBytes) {
+        if (record.headers().lastHeader(REASON) == null || RecordSize.upperBound(record) <= maxRecordBytes) {
+            return record;
+        }
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : record.headers()) {
+            headers.add(header);
+        }
+        add(headers, VALUE_OMITTED, (record.value() == null ? 0 : record.value().length) + " bytes");
+        return new ProducerRecord<>(record.topic(), record.partition(), record.key(), null, headers);
+    }
+
+    /**
+     * Class and message of an error on one line, for a reason header or a log line: messages may quote values from
+     * the data, line breaks included.
+     */
+    public static String describe(Throwable error) {
+        String text = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        StringBuilder line = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '\r' -> line.append("\\r");
+                case '\n' -> line.append("\\n");
+                default -> line.append(Character.isISOControl(c) ? '?' : c);
+            }
+        }
+        return line.toString();
     }
 
     private static void add(RecordHeaders headers, String name, String value) {

@@ -1,6 +1,8 @@
 package io.oprelay.routing;
 
+import io.oprelay.actions.Delivery;
 import io.oprelay.actions.DeliveryResult;
+import io.oprelay.actions.EndpointHealth;
 import io.oprelay.actions.WebhookSender;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -35,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -42,12 +45,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Each polled batch is consume-transform-produce in ONE transaction: the actions' records, the dead letters and the
  * consumer offsets commit together, so a read_committed reader sees every Kafka action exactly once whatever crashes.
  * Webhooks of the batch run concurrently before the commit (at least once, same {@code Idempotency-Key} on replay);
- * a delivery that fails after its retries becomes a dead letter in the same transaction and the batch moves on.
+ * a delivery that fails after its retries becomes a dead letter in the same transaction and the batch moves on. The
+ * wait for them is bounded by {@link WebhookSender#longestDelivery()}, so no receiver can hold a partition.
  */
 public final class RouterWorker implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(RouterWorker.class);
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration DELIVERY_GRACE = Duration.ofSeconds(5);
 
     private final String name;
     private final Map<String, Object> consumerConfig;
@@ -57,6 +62,7 @@ public final class RouterWorker implements Runnable {
     private final WebhookSender sender;
     private final RoutingMetrics metrics;
     private final Duration pollTimeout;
+    private final long maxRecordBytes;
 
     private final AtomicLong routed = new AtomicLong();
     private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
@@ -82,6 +88,7 @@ public final class RouterWorker implements Runnable {
         this.sender = sender;
         this.metrics = metrics;
         this.pollTimeout = pollTimeout;
+        this.maxRecordBytes = RecordSize.maxRecordBytes(producerConfig);
     }
 
     /** Consumer settings of a router: read_committed, manual offsets (they go into the transaction). */
@@ -217,27 +224,29 @@ public final class RouterWorker implements Runnable {
         RoutingMetrics.Batch batch = metrics.batch();
         try {
             producer.beginTransaction();
-            List<CompletableFuture<Outcome>> deliveries = new ArrayList<>();
+            List<Pending> deliveries = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : records) {
-                RoutingEngine.Routed routed = engine.route(record, batch);
+                RoutingEngine.Routed routed = engine.route(record, maxRecordBytes, batch);
                 for (ProducerRecord<String, byte[]> out : routed.records()) {
-                    producer.send(out);
+                    send(producer, out);
                 }
-                for (var delivery : routed.deliveries()) {
-                    deliveries.add(sender.deliver(delivery).thenApply(result -> new Outcome(record, result)));
+                for (Delivery delivery : routed.deliveries()) {
+                    deliveries.add(new Pending(record, delivery, sender.deliver(delivery)));
                 }
             }
-            for (CompletableFuture<Outcome> delivery : deliveries) {
-                Outcome outcome = delivery.get();
-                DeliveryResult result = outcome.result();
+            // The sender bounds every attempt; this bound only guards the batch should a delivery never complete.
+            Duration longest = sender.longestDelivery().plus(DELIVERY_GRACE);
+            long deadline = System.nanoTime() + longest.toNanos();
+            for (Pending pending : deliveries) {
+                DeliveryResult result = pending.await(deadline, longest);
                 if (result.delivered()) {
                     batch.action(result.delivery().action(), RoutingMetrics.DELIVERED, result.took());
                 } else {
                     LOG.warnf("Webhook of rule %s (%s) to %s failed: %s; event %s-%d@%d dead-lettered",
                             result.delivery().rule(), result.delivery().action(),
-                            io.oprelay.actions.EndpointHealth.endpointOf(result.delivery().url()), result.reason(),
-                            outcome.source().topic(), outcome.source().partition(), outcome.source().offset());
-                    producer.send(DeadLetters.of(engine.deadLetterTopic(), outcome.source(), result.reason(),
+                            EndpointHealth.endpointOf(result.delivery().url()), result.reason(),
+                            pending.source().topic(), pending.source().partition(), pending.source().offset());
+                    send(producer, DeadLetters.of(engine.deadLetterTopic(), pending.source(), result.reason(),
                             result.delivery().rule(), result.delivery().action(), result.attempts()));
                     batch.action(result.delivery().action(), RoutingMetrics.DEAD_LETTERED, result.took());
                 }
@@ -270,6 +279,14 @@ public final class RouterWorker implements Runnable {
             Thread.sleep(ERROR_BACKOFF.toMillis());
             return usable;
         }
+    }
+
+    /**
+     * Sends within the transaction. The engine keeps outputs within the size limit; only a dead letter (the original
+     * event plus its headers) can still exceed it, and it then goes without its value rather than fail the batch.
+     */
+    private void send(KafkaProducer<String, byte[]> producer, ProducerRecord<String, byte[]> record) {
+        producer.send(DeadLetters.fitting(record, maxRecordBytes));
     }
 
     private void rewind(Map<TopicPartition, Long> firstOffsets) {
@@ -308,7 +325,20 @@ public final class RouterWorker implements Runnable {
         assignment.clear();
     }
 
-    private record Outcome(ConsumerRecord<String, byte[]> source, DeliveryResult result) {
+    /** A webhook delivery of a consumed record, under way. */
+    private record Pending(ConsumerRecord<String, byte[]> source, Delivery delivery,
+                           CompletableFuture<DeliveryResult> result) {
+
+        /** Its outcome, or a failure when it has none by {@code deadline} ({@link System#nanoTime()}). */
+        DeliveryResult await(long deadline, Duration bound) throws InterruptedException, ExecutionException {
+            try {
+                return result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                result.cancel(false);
+                return new DeliveryResult(delivery, false, 0, "no outcome within " + bound.toMillis() + " ms",
+                        bound);
+            }
+        }
     }
 
     private final class Listener implements ConsumerRebalanceListener {

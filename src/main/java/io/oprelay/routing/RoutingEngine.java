@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oprelay.actions.BoundAction;
 import io.oprelay.actions.Delivery;
 import io.oprelay.actions.Effects;
+import io.oprelay.events.CloudEventHeaders;
 import io.oprelay.twilio.OperatorResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +54,13 @@ public final class RoutingEngine {
     public List<Match> evaluate(ResultFacts result) {
         List<Match> matches = new ArrayList<>();
         for (Rule rule : rules) {
-            if (!rule.matches(result)) {
+            boolean fires;
+            try {
+                fires = rule.matches(result);
+            } catch (RuntimeException e) {
+                throw new RuleFailure(rule.name(), e);
+            }
+            if (!fires) {
                 continue;
             }
             List<ActionOutput> outputs = new ArrayList<>();
@@ -59,7 +68,7 @@ public final class RoutingEngine {
                 try {
                     outputs.add(new ActionOutput(action, action.apply(result), null));
                 } catch (RuntimeException e) {
-                    outputs.add(new ActionOutput(action, null, "action failed: " + e));
+                    outputs.add(new ActionOutput(action, null, "action failed: " + DeadLetters.describe(e)));
                 }
             }
             matches.add(new Match(rule, List.copyOf(outputs)));
@@ -72,12 +81,23 @@ public final class RoutingEngine {
                          List<Delivery> deliveries) {
     }
 
-    /** Routes one result event, counting into {@code batch}; an unreadable event becomes a dead letter. */
-    public Routed route(ConsumerRecord<String, byte[]> record, RoutingMetrics.Batch batch) {
+    /**
+     * Routes one result event, counting into {@code batch}; an unreadable event becomes a dead letter. A deletion
+     * event (same topic, key and value as the result it deletes) fires nothing: its result was routed when created.
+     * Never throws for a record: whatever fails while evaluating or rendering it makes it a dead letter with the
+     * reason, so the records after it are routed. An action whose output record would be larger than
+     * {@code maxRecordBytes} (the producer's {@code max.request.size}) publishes and calls nothing; the event is
+     * dead-lettered for it instead, since that record would fail the batch's transaction on every replay.
+     */
+    public Routed route(ConsumerRecord<String, byte[]> record, long maxRecordBytes, RoutingMetrics.Batch batch) {
+        if (isDeletion(record)) {
+            batch.skippedDeletion();
+            return new Routed(record, List.of(), List.of());
+        }
         OperatorResult view;
         try {
             view = record.value() == null ? null : mapper.readValue(record.value(), OperatorResult.class);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             view = null;
         }
         if (view == null) {
@@ -85,6 +105,22 @@ public final class RoutingEngine {
             return new Routed(record, List.of(DeadLetters.of(deadLetterTopic, record,
                     "unreadable: the value is not an OperatorResult JSON object", null, null, 0)), List.of());
         }
+        RoutingMetrics.Batch counts = new RoutingMetrics.Batch();
+        try {
+            Routed routed = routeResult(record, view, maxRecordBytes, counts);
+            batch.add(counts);
+            return routed;
+        } catch (RuntimeException e) {
+            String rule = e instanceof RuleFailure failure ? failure.rule : null;
+            Throwable cause = e instanceof RuleFailure ? e.getCause() : e;
+            batch.failed();
+            return new Routed(record, List.of(DeadLetters.of(deadLetterTopic, record,
+                    "routing failed: " + DeadLetters.describe(cause), rule, null, 0)), List.of());
+        }
+    }
+
+    private Routed routeResult(ConsumerRecord<String, byte[]> record, OperatorResult view, long maxRecordBytes,
+                               RoutingMetrics.Batch batch) {
         long started = System.nanoTime();
         List<Match> matches = evaluate(new ResultFacts(view));
         batch.evaluated(!matches.isEmpty());
@@ -100,6 +136,14 @@ public final class RoutingEngine {
                             Duration.ofNanos(System.nanoTime() - started));
                     continue;
                 }
+                String tooLarge = tooLarge(output.effects().records(), maxRecordBytes);
+                if (tooLarge != null) {
+                    records.add(DeadLetters.of(deadLetterTopic, record, tooLarge, match.rule().name(),
+                            output.action().type(), 0));
+                    batch.action(output.action().type(), RoutingMetrics.DEAD_LETTERED,
+                            Duration.ofNanos(System.nanoTime() - started));
+                    continue;
+                }
                 records.addAll(output.effects().records());
                 deliveries.addAll(output.effects().deliveries());
                 if (!output.effects().records().isEmpty()) {
@@ -109,5 +153,33 @@ public final class RoutingEngine {
             }
         }
         return new Routed(record, records, deliveries);
+    }
+
+    /** Why one of the records is too large to send, or null when all fit. */
+    private static String tooLarge(List<ProducerRecord<String, byte[]>> records, long maxRecordBytes) {
+        for (ProducerRecord<String, byte[]> out : records) {
+            long size = RecordSize.upperBound(out);
+            if (size > maxRecordBytes) {
+                return "output too large: a record for " + out.topic() + " of up to " + size
+                        + " bytes, above the producer's max.request.size of " + maxRecordBytes + " bytes";
+            }
+        }
+        return null;
+    }
+
+    private static boolean isDeletion(ConsumerRecord<String, byte[]> record) {
+        Header type = record.headers().lastHeader(CloudEventHeaders.TYPE);
+        return type != null && type.value() != null
+                && CloudEventHeaders.isDeletion(new String(type.value(), StandardCharsets.UTF_8));
+    }
+
+    /** A rule's condition threw for a result; carries the rule's name to the dead letter. */
+    private static final class RuleFailure extends RuntimeException {
+        private final String rule;
+
+        RuleFailure(String rule, RuntimeException cause) {
+            super("rule '" + rule + "': condition failed: " + DeadLetters.describe(cause), cause);
+            this.rule = rule;
+        }
     }
 }

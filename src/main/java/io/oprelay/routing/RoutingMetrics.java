@@ -14,8 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Routing metrics: {@code relay.routing.evaluated}, {@code relay.routing.unmatched}, {@code relay.routing.unreadable},
- * {@code relay.routing.rules.fired{rule}}, {@code relay.routing.actions{action,outcome}} (outcome: published,
- * delivered, dead-lettered) and {@code relay.routing.action.duration{action}}. Counts of a batch are recorded once
+ * {@code relay.routing.skipped{reason}} (reason: deletion), {@code relay.routing.failed},
+ * {@code relay.routing.rules.fired{rule}},
+ * {@code relay.routing.actions{action,outcome}} (outcome: published, delivered, dead-lettered) and
+ * {@code relay.routing.action.duration{action}}. Counts of a batch are recorded once
  * its transaction committed, so a replayed batch is not counted twice.
  */
 @Singleton
@@ -24,11 +26,15 @@ public class RoutingMetrics {
     public static final String PUBLISHED = "published";
     public static final String DELIVERED = "delivered";
     public static final String DEAD_LETTERED = "dead-lettered";
+    /** {@code reason} of {@code relay.routing.skipped}: a deletion event, which fires no rule. */
+    public static final String DELETION = "deletion";
 
     private final MeterRegistry registry;
     private final Counter evaluated;
     private final Counter unmatched;
     private final Counter unreadable;
+    private final Counter skippedDeletions;
+    private final Counter failed;
     private final Map<String, Counter> actionCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
 
@@ -40,6 +46,12 @@ public class RoutingMetrics {
                 .description("Results that matched no rule").register(registry);
         this.unreadable = Counter.builder("relay.routing.unreadable")
                 .description("Records that were not a readable OperatorResult (dead-lettered)").register(registry);
+        this.skippedDeletions = Counter.builder("relay.routing.skipped").tag("reason", DELETION)
+                .description("Records routed to no rule on purpose (deletion: the event of a deleted result)")
+                .register(registry);
+        this.failed = Counter.builder("relay.routing.failed")
+                .description("Records whose rules could not be evaluated (dead-lettered with the reason)")
+                .register(registry);
     }
 
     /** A new tally for one batch. */
@@ -52,6 +64,8 @@ public class RoutingMetrics {
         evaluated.increment(batch.evaluated);
         unmatched.increment(batch.unmatched);
         unreadable.increment(batch.unreadable);
+        skippedDeletions.increment(batch.skippedDeletions);
+        failed.increment(batch.failed);
         batch.fired.forEach((rule, count) -> registry.counter("relay.routing.rules.fired", "rule", rule).increment(count));
         for (ActionRecord action : batch.actions) {
             actionCounters.computeIfAbsent(action.action() + "\u0000" + action.outcome(),
@@ -69,6 +83,8 @@ public class RoutingMetrics {
         private int evaluated;
         private int unmatched;
         private int unreadable;
+        private int skippedDeletions;
+        private int failed;
         private final Map<String, Integer> fired = new LinkedHashMap<>();
         private final List<ActionRecord> actions = new ArrayList<>();
 
@@ -81,6 +97,25 @@ public class RoutingMetrics {
 
         void unreadable() {
             unreadable++;
+        }
+
+        void skippedDeletion() {
+            skippedDeletions++;
+        }
+
+        void failed() {
+            failed++;
+        }
+
+        /** Adds the counts of another tally (one record's, once it was routed in full). */
+        void add(Batch other) {
+            evaluated += other.evaluated;
+            unmatched += other.unmatched;
+            unreadable += other.unreadable;
+            skippedDeletions += other.skippedDeletions;
+            failed += other.failed;
+            other.fired.forEach((rule, count) -> fired.merge(rule, count, Integer::sum));
+            actions.addAll(other.actions);
         }
 
         void fired(String rule) {

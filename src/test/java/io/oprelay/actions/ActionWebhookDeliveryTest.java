@@ -10,23 +10,29 @@ import io.oprelay.routing.DeadLetters;
 import io.oprelay.routing.ResultEvents;
 import io.oprelay.routing.RoutingWebhookResource;
 import io.oprelay.routing.SampleResults;
+import io.oprelay.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -130,10 +136,55 @@ class ActionWebhookDeliveryTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey("agent-assist.hints", conversation).size() == 1);
         given().get("/q/health/ready").then().statusCode(200)
                 .body(containsString("Routing webhooks"))
-                .body(containsString("/workflow/dead"))
+                .body(containsString("http://localhost:" + wireMock.port() + " (rule dead-workflow)"))
                 .body(containsString("HTTP 500"));
         given().get("/q/metrics").then()
                 .body(containsString("relay_routing_actions_total{action=\"workflow\",outcome=\"dead-lettered\"}"));
+    }
+
+    @Test
+    void failingEndpointIsNamedByHostAndRuleNeverBySecretsInItsPathOrQuery() throws Exception {
+        String path = "/services/T0SECRET/B0SECRET/pathsecret";
+        wireMock.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(404)));
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                warnings.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger routerLog = java.util.logging.Logger.getLogger("io.oprelay.routing.RouterWorker");
+        routerLog.addHandler(capture);
+        String reason;
+        try {
+            String conversation = SampleResults.conversationId();
+            events.publish(topics.classification(), SampleResults.classification(conversation, "secret-endpoint"));
+            List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> events.readKey("relay.routing.dead-letters", conversation), list -> !list.isEmpty());
+            reason = ResultEvents.header(dead.get(0), DeadLetters.REASON);
+            assertThat(reason).startsWith("HTTP 404");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> warnings.stream().anyMatch(w -> w.contains("secret-workflow")));
+        } finally {
+            routerLog.removeHandler(capture);
+        }
+        String endpoint = "http://localhost:" + wireMock.port();
+        String health = given().get("/q/health/ready").then().statusCode(200).extract().asString();
+        assertThat(health).contains(endpoint + " (rule secret-workflow)").contains("HTTP 404");
+        String rules = Api.given().get("/api/routing/rules").then().statusCode(200).extract().asString();
+        assertThat(rules).contains(endpoint);
+        for (String output : List.of(health, rules, reason, String.join("\n", warnings))) {
+            assertThat(output).doesNotContain("SECRET").doesNotContain("pathsecret").doesNotContain("querysecret");
+        }
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains(endpoint).contains("secret-workflow"));
     }
 
     @Test

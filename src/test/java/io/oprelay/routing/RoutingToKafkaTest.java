@@ -1,6 +1,7 @@
 package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.oprelay.actions.AgentAssistAction;
@@ -44,6 +45,12 @@ class RoutingToKafkaTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    io.oprelay.events.ResultEvents publisherEvents;
+
+    @Inject
+    ObjectMapper mapper;
 
     ResultEvents events;
 
@@ -137,6 +144,35 @@ class RoutingToKafkaTest {
     }
 
     @Test
+    void deletionEventOfARoutedResultFiresNoRuleAgain() throws Exception {
+        double skippedBefore = registry.counter("relay.routing.skipped", "reason", "deletion").count();
+        String conversation = SampleResults.conversationId();
+        ObjectNode result = SampleResults.scored(conversation, 0.1, "to be deleted");
+        String resultId = result.get("id").asText();
+        events.publish(topics.json(), result);
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey(COMMANDS, conversation).size() == 1);
+
+        // The event DELETE /api/operator-results/{id} publishes: same topic, key and value, a ...deleted.v1 type.
+        byte[] json = result.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var deletion = publisherEvents.deleted(new io.oprelay.twilio.RawResult(
+                mapper.readValue(json, io.oprelay.twilio.OperatorResult.class), json));
+        assertThat(deletion.topic()).isEqualTo(topics.json());
+        events.publishRaw(deletion);
+        // A later result of the same conversation (same partition) is routed only after the deletion was.
+        events.publish(topics.json(), SampleResults.scored(conversation, 0.2, "marker"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey(COMMANDS, conversation).size() >= 2);
+
+        List<ConsumerRecord<String, byte[]>> commands = events.readKey(COMMANDS, conversation);
+        List<ConsumerRecord<String, byte[]>> hints = events.readKey(HINTS, conversation);
+        assertThat(commands).extracting(r -> json(r).get("payload").get("why").asText())
+                .containsExactly("to be deleted", "marker");
+        assertThat(hints).extracting(r -> json(r).get("resultId").asText()).filteredOn(resultId::equals).hasSize(1);
+        assertThat(hints).hasSize(2);
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                registry.counter("relay.routing.skipped", "reason", "deletion").count() - skippedBefore >= 1);
+    }
+
+    @Test
     void unreadableEventGoesToTheDeadLetterTopic() {
         String conversation = SampleResults.conversationId();
         ObjectNode broken = SampleResults.classification(conversation, "angry");
@@ -153,7 +189,7 @@ class RoutingToKafkaTest {
     void rulesEndpointListsTheLoadedRulesInOrder() {
         Api.given().get("/api/routing/rules").then().statusCode(200)
                 .body("rules.name", contains("angry-customer-hint", "low-score-escalation", "flaky-workflow",
-                        "dead-workflow", "hint-webhook"))
+                        "dead-workflow", "hint-webhook", "secret-workflow"))
                 .body("rules[0].when.type", equalTo("all"))
                 .body("rules[1].actions.type", contains("workflow", "agent-assist"))
                 .body("rules[1].actions[0].topic", equalTo(COMMANDS));

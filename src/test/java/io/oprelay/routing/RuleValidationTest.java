@@ -88,6 +88,29 @@ class RuleValidationTest {
     }
 
     @Test
+    void webhookErrorsNameTheEndpointButNeverItsPathOrQuery() {
+        String secrets = "/services/T0SECRET/B0SECRET/pathsecret";
+        String query = "?token=querysecret";
+        Map<String, String> cases = Map.of(
+                "https://evil.example.org" + secrets + query, "host 'evil.example.org' is not on",
+                "http://hooks.example.com:8080" + secrets + query, "'http://hooks.example.com:8080' must be an https URL",
+                "https://hooks.example.com" + secrets + " pasted badly" + query, "is not a valid URL",
+                "https:" + secrets + query, "has no host");
+        cases.forEach((url, expected) -> {
+            String message = errorOf(parser(), """
+                    rules:
+                      - name: slack
+                        when: {label: angry}
+                        actions:
+                          - {type: agent-assist, message: hi, webhook: "%s"}
+                    """.formatted(url));
+            assertThat(message).contains("rule 'slack'").contains("actions[0].webhook").contains(expected)
+                    .doesNotContain("SECRET").doesNotContain("pathsecret").doesNotContain("querysecret")
+                    .doesNotContain("services");
+        });
+    }
+
+    @Test
     void wildcardAllowListEntriesCoverSubdomains() {
         RulesParser parser = parser(Map.of("relay.actions.webhook-allow-list", "*.twil.io",
                 "relay.actions.signing-secret", "s3cret"));
