@@ -4,7 +4,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -14,13 +13,21 @@ import java.util.function.Consumer;
 /**
  * Fans hints out to SSE subscribers and keeps the last {@code relay.actions.agent-assist.buffer-size} of them for
  * {@code Last-Event-ID} resume. Event ids are {@code <partition>-<offset>} in the hints topic, so they mean the same
- * on every replica.
+ * on every replica; the order in which partitions interleave does not, so resume never relies on it.
  */
 @Singleton
 public class HintBroadcaster {
 
-    /** One hint as streamed: its event id, conversation and JSON text. */
-    public record StreamedHint(String id, int partition, long offset, String conversationId, String json) {
+    /**
+     * How far apart in record time hints of different partitions may reach two replicas in another order. A resumed
+     * stream replays hints of other partitions from this long before the last one it had, so a client that moves to
+     * another replica misses none (and drops the few repeats by event id).
+     */
+    static final long RESUME_SKEW_MILLIS = 5_000;
+
+    /** One hint as streamed: its event id, position and record time in the hints topic, conversation and JSON. */
+    public record StreamedHint(String id, int partition, long offset, long timestamp, String conversationId,
+                               String json) {
     }
 
     /** A live subscription; {@link #cancel()} ends it. */
@@ -56,9 +63,10 @@ public class HintBroadcaster {
 
     /**
      * Subscribes to the hints of one conversation, or of all when {@code conversationId} is null. With a
-     * {@code lastEventId} found in the buffer, the buffered hints after it are replayed first; with one no longer
-     * buffered, every buffered hint of the same partition after that offset and every buffered hint of other
-     * partitions (clients drop repeats by {@code resultId} and {@code rule}).
+     * {@code lastEventId}, the buffered hints it may not have had are replayed first: those of its partition after its
+     * offset, and those of other partitions from {@link #RESUME_SKEW_MILLIS} before its record time (all of them when
+     * that hint is no longer buffered). A conversation lives on one partition, so its stream resumes exactly; the
+     * stream of all hints may repeat a few, which clients drop by event id.
      */
     public Subscription subscribe(String conversationId, String lastEventId, Consumer<StreamedHint> listener) {
         Subscriber subscriber = new Subscriber(conversationId, listener);
@@ -84,33 +92,28 @@ public class HintBroadcaster {
     }
 
     private void replay(String lastEventId, Subscriber subscriber) {
-        List<StreamedHint> after = new ArrayList<>();
-        boolean found = false;
+        int partition = -1;
+        long offset = -1;
+        int dash = lastEventId.indexOf('-');
+        try {
+            partition = Integer.parseInt(lastEventId.substring(0, Math.max(0, dash)));
+            offset = Long.parseLong(lastEventId.substring(dash + 1));
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            // not an id of this stream: replay everything buffered
+        }
+        long since = Long.MIN_VALUE;
         for (StreamedHint hint : buffer) {
-            if (found) {
-                after.add(hint);
-            } else if (hint.id().equals(lastEventId)) {
-                found = true;
+            if (hint.id().equals(lastEventId)) {
+                since = hint.timestamp() - RESUME_SKEW_MILLIS;
+                break;
             }
         }
-        if (!found) {
-            int dash = lastEventId.indexOf('-');
-            int partition;
-            long offset;
-            try {
-                partition = Integer.parseInt(lastEventId.substring(0, Math.max(0, dash)));
-                offset = Long.parseLong(lastEventId.substring(dash + 1));
-            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-                partition = -1;
-                offset = -1;
-            }
-            for (StreamedHint hint : buffer) {
-                if (hint.partition() != partition || hint.offset() > offset) {
-                    after.add(hint);
-                }
+        for (StreamedHint hint : buffer) {
+            boolean samePartition = hint.partition() == partition;
+            if (samePartition ? hint.offset() > offset : hint.timestamp() >= since) {
+                subscriber.offer(hint);
             }
         }
-        after.forEach(subscriber::offer);
     }
 
     private record Subscriber(String conversationId, Consumer<StreamedHint> listener) {

@@ -98,7 +98,7 @@ public class HintStream {
                             continue;
                         }
                         broadcaster.publish(new HintBroadcaster.StreamedHint(record.partition() + "-" + record.offset(),
-                                record.partition(), record.offset(), record.key(),
+                                record.partition(), record.offset(), record.timestamp(), record.key(),
                                 new String(record.value(), StandardCharsets.UTF_8)));
                     }
                 } catch (WakeupException e) {
