@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
+import java.util.regex.Pattern;
 
 /**
  * When to try a Twilio call again: capped exponential back-off with jitter, unless the answer said how long to wait
@@ -16,6 +17,11 @@ import java.util.function.DoubleSupplier;
  */
 public final class RetryPolicy {
 
+    /**
+     * A number of seconds, as digits with an optional fraction: no sign, exponent, {@code NaN} or {@code Infinity},
+     * which {@link Double#parseDouble} would accept.
+     */
+    private static final Pattern SECONDS = Pattern.compile("[0-9]+(\\.[0-9]+)?");
     /** Values above this are read as epoch seconds rather than as a number of seconds to wait. */
     private static final long EPOCH_SECONDS_THRESHOLD = 1_000_000_000L;
 
@@ -47,48 +53,63 @@ public final class RetryPolicy {
         return Duration.ofMillis(half + Math.round(random.getAsDouble() * (exponential - half)));
     }
 
-    /** The wait the server asked for, capped by {@code max-retry-after}; empty when it did not say. */
+    /**
+     * The wait the server asked for, capped by {@code max-retry-after}; empty when it did not say or said nothing
+     * usable, so that the caller falls back to {@link #backoff}. An unusable {@code Retry-After} leaves the word to
+     * {@code X-RateLimit-Reset}.
+     */
     public Optional<Duration> serverHint(String retryAfter, String rateLimitReset) {
         return parseRetryAfter(retryAfter).or(() -> parseRateLimitReset(rateLimitReset)).map(this::capped);
     }
 
     private Duration capped(Duration wait) {
         Duration max = settings.maxRetryAfter();
-        if (wait.isNegative()) {
-            return Duration.ZERO;
-        }
         return wait.compareTo(max) > 0 ? max : wait;
     }
 
+    /**
+     * {@code Retry-After} as delta-seconds or as an HTTP date; empty when it is absent or no usable wait (not a
+     * plain non-negative number, {@code NaN}, a negative number, a date in the past, anything else).
+     */
     Optional<Duration> parseRetryAfter(String value) {
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
         String trimmed = value.trim();
+        if (SECONDS.matcher(trimmed).matches()) {
+            return seconds(trimmed);
+        }
         try {
-            return Optional.of(Duration.ofMillis(Math.round(Double.parseDouble(trimmed) * 1000)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                return Optional.of(Duration.between(clock.instant(), at));
-            } catch (DateTimeParseException notADate) {
-                return Optional.empty();
-            }
+            Instant at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            return usable(Duration.between(clock.instant(), at));
+        } catch (DateTimeParseException notADate) {
+            return Optional.empty();
         }
     }
 
+    /**
+     * {@code X-RateLimit-Reset} as seconds to wait or, above {@link #EPOCH_SECONDS_THRESHOLD}, as the epoch second
+     * the limit resets at; empty when it is absent or no usable wait (as for {@code Retry-After}).
+     */
     Optional<Duration> parseRateLimitReset(String value) {
-        if (value == null || value.isBlank()) {
+        if (value == null || !SECONDS.matcher(value.trim()).matches()) {
             return Optional.empty();
         }
-        try {
-            double number = Double.parseDouble(value.trim());
-            if (number > EPOCH_SECONDS_THRESHOLD) {
-                return Optional.of(Duration.between(clock.instant(), Instant.ofEpochMilli(Math.round(number * 1000))));
-            }
-            return Optional.of(Duration.ofMillis(Math.round(number * 1000)));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
+        Optional<Duration> number = seconds(value.trim());
+        if (number.isPresent() && number.get().getSeconds() > EPOCH_SECONDS_THRESHOLD) {
+            return usable(Duration.between(clock.instant(), Instant.EPOCH.plus(number.get())));
         }
+        return number;
+    }
+
+    /** A number that {@link #SECONDS} matched, as a duration; empty when it is too large to be a finite double. */
+    private static Optional<Duration> seconds(String number) {
+        double seconds = Double.parseDouble(number);
+        return Double.isFinite(seconds) ? Optional.of(Duration.ofMillis(Math.round(seconds * 1000)))
+                : Optional.empty();
+    }
+
+    private static Optional<Duration> usable(Duration wait) {
+        return wait.isNegative() ? Optional.empty() : Optional.of(wait);
     }
 }
