@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * When to try a Twilio call again: capped exponential back-off with jitter, unless the answer said how long to wait
  * ({@code Retry-After} in seconds or as an HTTP date, else {@code X-RateLimit-Reset} as seconds to wait or as an
- * epoch second), which is honoured up to {@code max-retry-after}.
+ * epoch second). A wait up to {@code max-retry-after} is waited out within the call; a longer one ends the call, so
+ * that its caller waits instead.
  */
 public final class RetryPolicy {
 
@@ -22,6 +23,11 @@ public final class RetryPolicy {
      * which {@link Double#parseDouble} would accept.
      */
     private static final Pattern SECONDS = Pattern.compile("[0-9]+(\\.[0-9]+)?");
+    /**
+     * The longest wait read from a header: more is taken for this, so that a wrong or absurd value leaves a caller
+     * waiting a day and then asking again, instead of an unbounded time.
+     */
+    static final Duration LONGEST_HINT = Duration.ofDays(1);
     /** Values above this are read as epoch seconds rather than as a number of seconds to wait. */
     private static final long EPOCH_SECONDS_THRESHOLD = 1_000_000_000L;
 
@@ -54,17 +60,21 @@ public final class RetryPolicy {
     }
 
     /**
-     * The wait the server asked for, capped by {@code max-retry-after}; empty when it did not say or said nothing
-     * usable, so that the caller falls back to {@link #backoff}. An unusable {@code Retry-After} leaves the word to
-     * {@code X-RateLimit-Reset}.
+     * The wait the server asked for, at most {@link #LONGEST_HINT}; empty when it did not say or said nothing usable,
+     * so that the caller falls back to {@link #backoff}. An unusable {@code Retry-After} leaves the word to
+     * {@code X-RateLimit-Reset}. The wait is not capped by {@code max-retry-after}: see {@link #tooLongToWaitFor}.
      */
     public Optional<Duration> serverHint(String retryAfter, String rateLimitReset) {
-        return parseRetryAfter(retryAfter).or(() -> parseRateLimitReset(rateLimitReset)).map(this::capped);
+        return parseRetryAfter(retryAfter).or(() -> parseRateLimitReset(rateLimitReset))
+                .map(wait -> wait.compareTo(LONGEST_HINT) > 0 ? LONGEST_HINT : wait);
     }
 
-    private Duration capped(Duration wait) {
-        Duration max = settings.maxRetryAfter();
-        return wait.compareTo(max) > 0 ? max : wait;
+    /**
+     * Whether a wait the server asked for is longer than {@code max-retry-after}. The call then gives up at once,
+     * handing the wait to its caller, rather than trying again before the server said it would answer.
+     */
+    public boolean tooLongToWaitFor(Duration asked) {
+        return asked.compareTo(settings.maxRetryAfter()) > 0;
     }
 
     /**

@@ -68,6 +68,25 @@ class RetryPolicyTest {
     }
 
     @Test
+    void aWaitLongerThanMaxRetryAfterIsNotShortenedButTooLongToWaitFor() {
+        RetryPolicy policy = policy(LOWEST);
+        assertThat(policy.serverHint("3600", null)).contains(Duration.ofHours(1));
+        assertThat(policy.tooLongToWaitFor(Duration.ofHours(1))).isTrue();
+        assertThat(policy.tooLongToWaitFor(Duration.ofSeconds(60))).as("max-retry-after itself").isFalse();
+        assertThat(policy.tooLongToWaitFor(Duration.ZERO)).isFalse();
+    }
+
+    @Test
+    void aWaitOfMoreThanADayIsReadAsADay() {
+        RetryPolicy policy = policy(LOWEST);
+        assertThat(policy.serverHint("999999999", null)).contains(Duration.ofDays(1));
+        assertThat(policy.serverHint("1" + "0".repeat(400), null)).isEmpty();
+        assertThat(policy.serverHint(null, Long.toString(NOW.getEpochSecond() + 7 * 86_400)))
+                .contains(Duration.ofDays(1));
+        assertThat(policy.serverHint("Thu, 15 Jan 2099 10:46:00 GMT", null)).contains(Duration.ofDays(1));
+    }
+
+    @Test
     void backoffDoublesFromTheInitialWaitWithJitterInItsUpperHalf() {
         assertThat(policy(LOWEST).backoff(1)).isEqualTo(Duration.ofMillis(250));
         assertThat(policy(HIGHEST).backoff(1)).isEqualTo(Duration.ofMillis(500));

@@ -172,23 +172,41 @@ class TwilioClientRetryTest {
                 .isInstanceOfSatisfying(TwilioApiException.class, e -> {
                     assertThat(e.status()).isZero();
                     assertThat(e.retryable()).isTrue();
-                    assertThat(e.retryAfter()).isPresent();
+                    assertThat(e.retryAfter()).as("Twilio asked for no wait").isEmpty();
                     assertThat(e.getMessage()).doesNotContain(PASSWORD);
                 });
     }
 
     @Test
-    void givesUpWithRetryAfterCappedByMaxRetryAfter() {
+    void givesUpAfterTheLastAttemptWithTheWaitTwilioAskedFor() {
         wireMock.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(429).withHeader("Retry-After",
-                "3600").withBody(ERROR.formatted(20429, "Too many requests", 429))));
+                "1").withBody(ERROR.formatted(20429, "Too many requests", 429))));
 
         assertThatThrownBy(() -> client(config.withRetry(1, Duration.ofSeconds(2))).list(firstPage()))
                 .isInstanceOfSatisfying(TwilioApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(429);
                     assertThat(e.code()).contains(20429);
-                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(2));
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
                 });
         assertThat(requests()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {429, 503})
+    void givesUpAtOnceWhenTwilioAsksToWaitLongerThanMaxRetryAfter(int status) {
+        wireMock.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(status)
+                .withHeader("Retry-After", "3600").withBody(ERROR.formatted(20429, "Too many requests", status))));
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> client(config.withRetry(4, Duration.ofSeconds(2))).list(firstPage()))
+                .isInstanceOfSatisfying(TwilioApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(status);
+                    assertThat(e.retryAfter()).as("the wait asked for, not max-retry-after")
+                            .hasValueSatisfying(wait -> assertThat(wait).isGreaterThanOrEqualTo(Duration.ofHours(1)));
+                    assertThat(e.getMessage()).contains("max-retry-after");
+                });
+        assertThat(requests()).as("no early retry").isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     }
 
     @Test
@@ -198,7 +216,7 @@ class TwilioClientRetryTest {
         assertThatThrownBy(() -> client(config).list(firstPage()))
                 .isInstanceOfSatisfying(TwilioApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(503);
-                    assertThat(e.retryAfter()).isPresent();
+                    assertThat(e.retryAfter()).as("Twilio asked for no wait").isEmpty();
                 });
         assertThat(requests()).isEqualTo(4);
     }
