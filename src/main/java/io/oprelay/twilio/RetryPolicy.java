@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 /**
  * When to try a Twilio call again: capped exponential back-off with jitter, unless the answer said how long to wait
  * ({@code Retry-After} in seconds or as an HTTP date, else {@code X-RateLimit-Reset} as seconds to wait or as an
- * epoch second). A wait up to {@code max-retry-after} is waited out within the call; a longer one ends the call, so
- * that its caller waits instead.
+ * epoch second), which gets a little jitter on top. A wait up to {@code max-retry-after} is waited out within the
+ * call; a longer one ends the call, so that its caller waits instead.
  */
 public final class RetryPolicy {
 
@@ -23,6 +23,8 @@ public final class RetryPolicy {
      * which {@link Double#parseDouble} would accept.
      */
     private static final Pattern SECONDS = Pattern.compile("[0-9]+(\\.[0-9]+)?");
+    /** The largest share of a server-asked wait that {@link #spread} adds to it. */
+    static final double HINT_JITTER = 0.2;
     /**
      * The longest wait read from a header: more is taken for this, so that a wrong or absurd value leaves a caller
      * waiting a day and then asking again, instead of an unbounded time.
@@ -67,6 +69,14 @@ public final class RetryPolicy {
     public Optional<Duration> serverHint(String retryAfter, String rateLimitReset) {
         return parseRetryAfter(retryAfter).or(() -> parseRateLimitReset(rateLimitReset))
                 .map(wait -> wait.compareTo(LONGEST_HINT) > 0 ? LONGEST_HINT : wait);
+    }
+
+    /**
+     * A wait the server asked for plus a random share of up to {@link #HINT_JITTER} of it, never less: clients told
+     * the same reset time (every replica and feed of one account) then do not all call again in the same instant.
+     */
+    public Duration spread(Duration asked) {
+        return asked.plusMillis(Math.round(random.getAsDouble() * HINT_JITTER * asked.toMillis()));
     }
 
     /**

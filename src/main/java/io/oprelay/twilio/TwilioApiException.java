@@ -45,8 +45,9 @@ public class TwilioApiException extends RuntimeException {
 
     /**
      * How long Twilio asked to wait ({@code Retry-After} or {@code X-RateLimit-Reset}) before the next call, when it
-     * said; empty when it did not. The client gives up at once on a wait longer than {@code max-retry-after}, so a
-     * caller that calls again must wait this long first.
+     * said, with up to a fifth added as jitter once the client gave up; empty when it did not say. The client gives
+     * up at once on a wait longer than {@code max-retry-after}, so a caller that calls again must wait this long
+     * first.
      */
     public Optional<Duration> retryAfter() {
         return retryAfter;

@@ -112,14 +112,15 @@ public class TwilioClient implements OperatorResultsApi {
                 throw error;
             }
             Optional<Duration> asked = error.retryAfter();
+            Optional<Duration> spread = asked.map(retryPolicy::spread);
             if (asked.isPresent() && retryPolicy.tooLongToWaitFor(asked.get())) {
-                throw gaveUp(error, "gave up after attempt " + attempt + ": Twilio asked to wait "
+                throw gaveUp(error, spread, "gave up after attempt " + attempt + ": Twilio asked to wait "
                         + asked.get().toSeconds() + " s, longer than relay.twilio.retry.max-retry-after");
             }
             if (attempt >= attempts) {
-                throw gaveUp(error, "gave up after " + attempts + " attempts");
+                throw gaveUp(error, spread, "gave up after " + attempts + " attempts");
             }
-            Duration wait = asked.isPresent() ? asked.get() : retryPolicy.backoff(attempt);
+            Duration wait = spread.isPresent() ? spread.get() : retryPolicy.backoff(attempt);
             metrics.retry(endpoint, reason(error.status()));
             LOG.debugf("%s failed (%s), attempt %d of %d, trying again in %d ms", what, error.getMessage(), attempt,
                     attempts, wait.toMillis());
@@ -171,10 +172,10 @@ public class TwilioClient implements OperatorResultsApi {
                 parsed == null ? null : parsed.params(), hint, null);
     }
 
-    /** The last error of a call, saying why no attempt follows; it keeps the wait Twilio asked for, if any. */
-    private static TwilioApiException gaveUp(TwilioApiException error, String why) {
+    /** The last error of a call, saying why no attempt follows, with the (jittered) wait Twilio asked for, if any. */
+    private static TwilioApiException gaveUp(TwilioApiException error, Optional<Duration> retryAfter, String why) {
         return new TwilioApiException(error.status(), error.code().orElse(null),
-                error.getMessage() + " (" + why + ")", error.userError(), error.params(), error.retryAfter(), error);
+                error.getMessage() + " (" + why + ")", error.userError(), error.params(), retryAfter, error);
     }
 
     private static String reason(int status) {

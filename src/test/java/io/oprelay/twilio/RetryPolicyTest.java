@@ -87,6 +87,16 @@ class RetryPolicyTest {
     }
 
     @Test
+    void aWaitTwilioAskedForGetsUpToAFifthMoreAndNeverLess() {
+        Duration asked = Duration.ofSeconds(10);
+        assertThat(policy(LOWEST).spread(asked)).isEqualTo(asked);
+        assertThat(policy(HIGHEST).spread(asked)).isEqualTo(Duration.ofSeconds(12));
+        assertThat(policy(() -> 0.5).spread(asked)).isEqualTo(Duration.ofSeconds(11));
+        assertThat(policy(HIGHEST).spread(Duration.ZERO)).isEqualTo(Duration.ZERO);
+        assertThat(policy(HIGHEST).spread(Duration.ofDays(1))).isEqualTo(Duration.ofHours(24).plusMinutes(288));
+    }
+
+    @Test
     void backoffDoublesFromTheInitialWaitWithJitterInItsUpperHalf() {
         assertThat(policy(LOWEST).backoff(1)).isEqualTo(Duration.ofMillis(250));
         assertThat(policy(HIGHEST).backoff(1)).isEqualTo(Duration.ofMillis(500));

@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.oprelay.support.RelayTestProfiles;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,8 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -81,6 +85,12 @@ class TwilioClientRetryTest {
         return new TwilioClient(config, registry, readiness);
     }
 
+    /** A client whose jitter comes from {@code random} instead of a random source. */
+    private TwilioClient client(TwilioConfig config, DoubleSupplier random) {
+        return new TwilioClient(config, new TwilioMetrics(registry), readiness,
+                new RetryPolicy(config.retry(), Clock.systemUTC(), random));
+    }
+
     private static ListQuery firstPage() {
         return new ListQuery(Optional.empty(), Optional.empty(), Optional.empty(), 50, Optional.empty());
     }
@@ -113,6 +123,29 @@ class TwilioClientRetryTest {
                 .counter()).isNotNull();
         assertThat(registry.find(TwilioMetrics.REQUESTS).tag("endpoint", "list").tag("status", "429").counter())
                 .isNotNull();
+    }
+
+    @Test
+    void addsJitterToTheWaitTwilioAskedForButNeverWaitsLess() {
+        stubOnce(aResponse().withStatus(429).withHeader("Retry-After", "1")
+                .withBody(ERROR.formatted(20429, "Too many requests", 429)));
+
+        client(config, () -> Math.nextDown(1.0)).list(firstPage());
+
+        List<LoggedRequest> calls = wireMock.findAll(getRequestedFor(urlPathEqualTo(PATH)));
+        assertThat(calls).hasSize(2);
+        assertThat(Duration.between(calls.get(0).getLoggedDate().toInstant(), calls.get(1).getLoggedDate().toInstant()))
+                .as("the highest jitter: a fifth more than asked").isGreaterThanOrEqualTo(Duration.ofMillis(1200));
+    }
+
+    @Test
+    void handsOnTheJitteredWaitWhenItGivesUp() {
+        wireMock.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(429).withHeader("Retry-After",
+                "1").withBody(ERROR.formatted(20429, "Too many requests", 429))));
+
+        assertThatThrownBy(() -> client(config.withRetry(1, Duration.ofSeconds(2)), () -> 0.5).list(firstPage()))
+                .isInstanceOfSatisfying(TwilioApiException.class,
+                        e -> assertThat(e.retryAfter()).contains(Duration.ofMillis(1100)));
     }
 
     @Test
@@ -186,7 +219,8 @@ class TwilioClientRetryTest {
                 .isInstanceOfSatisfying(TwilioApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(429);
                     assertThat(e.code()).contains(20429);
-                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
+                    assertThat(e.retryAfter()).hasValueSatisfying(wait ->
+                            assertThat(wait).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1200)));
                 });
         assertThat(requests()).isEqualTo(1);
     }
