@@ -5,7 +5,9 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.oprelay.support.RelayTestProfiles;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -108,10 +110,29 @@ class TwilioClientRetryTest {
         return wireMock.findAll(getRequestedFor(urlPathEqualTo(PATH))).size();
     }
 
+    /**
+     * The count of a counter, 0 before its first use. The registry is shared by every {@code @QuarkusTest} class, so
+     * a test compares the counts before and after what it does rather than checking that a meter exists.
+     */
+    private double count(String name, String... tags) {
+        Counter counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** How many times a timer recorded, 0 before its first use. */
+    private long timed(String name, String... tags) {
+        Timer timer = registry.find(name).tags(tags).timer();
+        return timer == null ? 0 : timer.count();
+    }
+
     @Test
     void waitsAsRetryAfterAsksThenSucceeds() {
         stubOnce(aResponse().withStatus(429).withHeader("Retry-After", "1")
                 .withBody(ERROR.formatted(20429, "Too many requests", 429)));
+
+        double retriesBefore = count(TwilioMetrics.RETRIES, "endpoint", "list", "reason", "rate_limited");
+        double rejectedBefore = count(TwilioMetrics.REQUESTS, "endpoint", "list", "status", "429");
+        double answeredBefore = count(TwilioMetrics.REQUESTS, "endpoint", "list", "status", "200");
 
         long started = System.nanoTime();
         ResultPage page = client(config).list(firstPage());
@@ -119,10 +140,10 @@ class TwilioClientRetryTest {
         assertThat(page.items()).extracting(RawResult::id).containsExactly(ID);
         assertThat(requests()).isEqualTo(2);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
-        assertThat(registry.find(TwilioMetrics.RETRIES).tag("endpoint", "list").tag("reason", "rate_limited")
-                .counter()).isNotNull();
-        assertThat(registry.find(TwilioMetrics.REQUESTS).tag("endpoint", "list").tag("status", "429").counter())
-                .isNotNull();
+        assertThat(count(TwilioMetrics.RETRIES, "endpoint", "list", "reason", "rate_limited") - retriesBefore)
+                .isEqualTo(1);
+        assertThat(count(TwilioMetrics.REQUESTS, "endpoint", "list", "status", "429") - rejectedBefore).isEqualTo(1);
+        assertThat(count(TwilioMetrics.REQUESTS, "endpoint", "list", "status", "200") - answeredBefore).isEqualTo(1);
     }
 
     @Test
@@ -180,10 +201,11 @@ class TwilioClientRetryTest {
     void retriesAMalformedPage() {
         stubOnce(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                 .withBody(PAGE.substring(0, PAGE.length() / 2)));
+        double before = count(TwilioMetrics.RETRIES, "endpoint", "list", "reason", "malformed");
 
         assertThat(client(config).list(firstPage()).items()).hasSize(1);
         assertThat(requests()).isEqualTo(2);
-        assertThat(registry.find(TwilioMetrics.RETRIES).tag("reason", "malformed").counter()).isNotNull();
+        assertThat(count(TwilioMetrics.RETRIES, "endpoint", "list", "reason", "malformed") - before).isEqualTo(1);
     }
 
     @Test
@@ -337,13 +359,18 @@ class TwilioClientRetryTest {
         wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo(PATH + "/" + ID))
                 .willReturn(aResponse().withStatus(204)));
         TwilioClient client = client(config);
+        double fetchesBefore = count(TwilioMetrics.REQUESTS, "endpoint", "fetch", "status", "200");
+        double deletesBefore = count(TwilioMetrics.REQUESTS, "endpoint", "delete", "status", "204");
+        long timedFetchesBefore = timed(TwilioMetrics.DURATION, "endpoint", "fetch");
+        long timedDeletesBefore = timed(TwilioMetrics.DURATION, "endpoint", "delete");
 
         RawResult result = client.fetch(ID);
         client.delete(ID);
 
         assertThat(result.jsonText()).isEqualTo(ITEM);
-        assertThat(registry.find(TwilioMetrics.REQUESTS).tag("endpoint", "delete").tag("status", "204").counter())
-                .isNotNull();
-        assertThat(registry.find(TwilioMetrics.DURATION).tag("endpoint", "fetch").timer()).isNotNull();
+        assertThat(count(TwilioMetrics.REQUESTS, "endpoint", "fetch", "status", "200") - fetchesBefore).isEqualTo(1);
+        assertThat(count(TwilioMetrics.REQUESTS, "endpoint", "delete", "status", "204") - deletesBefore).isEqualTo(1);
+        assertThat(timed(TwilioMetrics.DURATION, "endpoint", "fetch") - timedFetchesBefore).isEqualTo(1);
+        assertThat(timed(TwilioMetrics.DURATION, "endpoint", "delete") - timedDeletesBefore).isEqualTo(1);
     }
 }
