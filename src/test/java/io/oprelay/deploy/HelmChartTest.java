@@ -297,6 +297,27 @@ class HelmChartTest {
     }
 
     @Test
+    void aRouterOnlyReleaseReadsNoTwilioCredentials() {
+        assertThat(render("router-only").env()).as("from existingSecret")
+                .doesNotContainKeys("RELAY_TWILIO_USERNAME", "RELAY_TWILIO_PASSWORD")
+                .containsKey("RELAY_API_KEY");
+
+        Manifests inline = render("router-only", Map.of("existingSecret", "", "api.key", "router-admin-api-key-0123",
+                "twilio.username", "ACunused", "twilio.password", "unused-twilio-password"));
+        assertThat(fieldNames(inline.one("Secret").path("data"))).containsExactly("api-key");
+        assertThat(inline.env()).doesNotContainKeys("RELAY_TWILIO_USERNAME", "RELAY_TWILIO_PASSWORD");
+        assertThat(inline.text()).doesNotContain("unused-twilio-password");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"all", "poller"})
+    void aReleaseThatPollsReadsTheTwilioCredentials(String mode) {
+        Map<String, JsonNode> env = render("poller-only", Map.of("mode", mode)).env();
+        assertSecretRef(env, "RELAY_TWILIO_USERNAME", "relay-credentials", "twilio-username");
+        assertSecretRef(env, "RELAY_TWILIO_PASSWORD", "relay-credentials", "twilio-password");
+    }
+
+    @Test
     void theSimulatorNeedsNoTwilioSecretAndIsPolledInsideThePod() {
         Manifests manifests = render("simulator");
         assertThat(manifests.applicationProperties())

@@ -62,6 +62,20 @@ class HelmValuesTest {
     }
 
     @Test
+    void missingTwilioCredentialsAreRefusedWhenThePollerRuns() {
+        assertThatThrownBy(() -> render("default", Map.of("mode", "poller", "twilio.username", "",
+                "twilio.password", "")))
+                .hasMessageContaining("at '/twilio/username': minLength: got 0, want 1")
+                .hasMessageContaining("at '/twilio/password': minLength: got 0, want 1");
+    }
+
+    @Test
+    void aRouterOnlyReleaseNeedsNoTwilioCredentials() {
+        assertThat(render("router-only", Map.of("existingSecret", "", "api.key", "router-admin-api-key-0123"))
+                .has("Deployment")).isTrue();
+    }
+
+    @Test
     void twilioCredentialsAreNotRequiredWithAnExistingSecretOrTheSimulator() {
         assertThat(render("poller-only").has("Deployment")).isTrue();
         assertThat(render("simulator").has("Deployment")).isTrue();
