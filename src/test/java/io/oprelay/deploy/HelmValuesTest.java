@@ -5,7 +5,7 @@ import com.marcnuri.helm.LintResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ class HelmValuesTest {
     private static final Pattern PARAM = Pattern.compile("^## @param ([A-Za-z0-9_.]+) \\S.*$", Pattern.MULTILINE);
 
     @ParameterizedTest
-    @ValueSource(strings = {"default", "existing-secret", "poller-only", "router-only", "simulator"})
+    @MethodSource("io.oprelay.deploy.HelmChart#valueSets")
     void everyValueSetPassesStrictLint(String valueSet, @TempDir Path workDir) {
         LintResult result = HelmChart.lint(valueSet, workDir);
         assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
