@@ -106,6 +106,14 @@ Name of the Secret the credentials are read from: existingSecret or the chart's 
 {{- if or (eq .Values.mode "all") (eq .Values.mode "poller") -}}true{{- else -}}false{{- end -}}
 {{- end -}}
 
+{{/*
+Whether the pods call Twilio and so read its credentials: the poller (and the admin API beside it) runs, and the
+built-in simulator, which takes placeholder credentials, is off. A router-only release never calls Twilio.
+*/}}
+{{- define "operator-results-relay.twilioNeeded" -}}
+{{- if and (eq (include "operator-results-relay.pollerEnabled" .) "true") (not .Values.simulator.enabled) -}}true{{- else -}}false{{- end -}}
+{{- end -}}
+
 {{- define "operator-results-relay.routingEnabled" -}}
 {{- if or (eq .Values.mode "all") (eq .Values.mode "router") -}}true{{- else -}}false{{- end -}}
 {{- end -}}
@@ -117,9 +125,10 @@ The Deployment's env and the chart's Secret are both built from this one list.
 */}}
 {{- define "operator-results-relay.credentials" -}}
 {{- $v := .Values -}}
+{{- $twilio := eq (include "operator-results-relay.twilioNeeded" .) "true" -}}
 {{- $list := list
-  (dict "env" "RELAY_TWILIO_USERNAME" "key" $v.existingSecretKeys.twilioUsername "value" $v.twilio.username "needed" (not $v.simulator.enabled) "optional" false)
-  (dict "env" "RELAY_TWILIO_PASSWORD" "key" $v.existingSecretKeys.twilioPassword "value" $v.twilio.password "needed" (not $v.simulator.enabled) "optional" false)
+  (dict "env" "RELAY_TWILIO_USERNAME" "key" $v.existingSecretKeys.twilioUsername "value" $v.twilio.username "needed" $twilio "optional" false)
+  (dict "env" "RELAY_TWILIO_PASSWORD" "key" $v.existingSecretKeys.twilioPassword "value" $v.twilio.password "needed" $twilio "optional" false)
   (dict "env" "RELAY_WEBHOOK_AUTH_TOKEN" "key" $v.existingSecretKeys.webhookAuthToken "value" $v.webhook.authToken "needed" $v.webhook.enabled "optional" false)
   (dict "env" "RELAY_ACTIONS_SIGNING_SECRET" "key" $v.existingSecretKeys.actionsSigningSecret "value" $v.actions.signingSecret "needed" (or (ne $v.existingSecret "") (ne $v.actions.signingSecret "")) "optional" true)
   (dict "env" "RELAY_API_KEY" "key" $v.existingSecretKeys.apiKey "value" $v.api.key "needed" $v.api.authEnabled "optional" false)

@@ -37,7 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The sweep loop of one feed owned by this instance: opens the feed's publisher (fencing any other writer and
  * restoring the committed checkpoint), then sweeps the list page by page, committing each page's new results with the
  * checkpoint. Paces itself: the next sweep at once when the last one stopped at the page limit, after the interval
- * when it reached the end, after the wait Twilio asked for on 429, and with doubling back-off on failures.
+ * when it reached the end, after the wait Twilio asked for on a 429 or 5xx, and with doubling back-off on other
+ * failures.
  *
  * <p>Results pushed by webhooks go through the same loop: queued by {@link #push}, they are published between pages
  * (or at once, waking the loop from its pause) against the same window, so whichever path comes second finds the id
@@ -192,7 +193,7 @@ final class FeedRunner implements Runnable {
             status.state(FeedStatus.State.BACKING_OFF);
             status.failed("Twilio: HTTP " + e.status() + " " + e.getMessage(), false);
             metrics.failure(feed.name(), e.authFailure() ? "twilio-auth" : "twilio");
-            Duration wait = e.retryAfter().filter(d -> e.status() == 429).orElseGet(this::backoff);
+            Duration wait = e.retryAfter().orElseGet(this::backoff);
             LOG.warnf("feed %s: Twilio answered %d (%s); next attempt in %s", feed.name(), e.status(),
                     e.getMessage(), wait);
             return new Outcome("twilio-error", wait);

@@ -5,10 +5,12 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,7 @@ public class Simulator {
     private static final Logger LOG = Logger.getLogger(Simulator.class);
 
     private final SimulatorConfig config;
+    private final Clock clock;
     private final ResultStore store = new ResultStore();
     private final Catalog catalog;
     private final ResultGenerator generator;
@@ -41,13 +44,19 @@ public class Simulator {
     private double carry;
     private long lastTick;
 
+    @Inject
     public Simulator(SimulatorConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** A simulator whose results are created at the times {@code clock} tells. */
+    Simulator(SimulatorConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.enabled = config.enabled();
         this.sortOrder = config.sortOrder();
         this.rate = config.rate();
-        this.catalog = new Catalog(config.seed(), config.accountId().orElse(null), config.configurations(),
-                System.currentTimeMillis());
+        this.catalog = new Catalog(config.seed(), config.accountId().orElse(null), config.configurations());
         this.generator = new ResultGenerator(catalog, config.seed(), config.quirks());
         this.tokens = new PageTokens(config.tokenSecret().map(s -> s.getBytes(StandardCharsets.UTF_8))
                 .orElseGet(Simulator::randomKey));
@@ -115,7 +124,7 @@ public class Simulator {
      */
     public synchronized List<String> add(int count, Set<OutputFormat> formats, String conversationId) {
         List<String> ids = new ArrayList<>(count);
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (int i = 0; i < count; i++) {
             StoredResult result = generator.next(now, formats, conversationId);
             store.put(result);
@@ -126,11 +135,16 @@ public class Simulator {
 
     /** Adds {@code count} results spread evenly over the {@code span} before now, as a start backlog. */
     public synchronized void addBacklog(int count, Duration span) {
-        long end = System.currentTimeMillis();
+        long end = clock.millis();
         long start = end - span.toMillis();
         for (int i = 0; i < count; i++) {
             store.put(generator.next(start + (span.toMillis() * i) / Math.max(1, count), Set.of(), null));
         }
+    }
+
+    /** The account's operators and configurations. */
+    Catalog catalog() {
+        return catalog;
     }
 
     /** Removes every result. */

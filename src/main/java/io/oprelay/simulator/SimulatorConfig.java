@@ -17,7 +17,10 @@ public interface SimulatorConfig {
     @WithDefault("false")
     boolean enabled();
 
-    /** Seed of the generated content: the same seed and clock give the same results. */
+    /**
+     * Seed of the generated content: the account, operator and configuration ids depend on it alone, so they are the
+     * same on every start; the same seed and clock give the same results.
+     */
     @WithDefault("42")
     long seed();
 

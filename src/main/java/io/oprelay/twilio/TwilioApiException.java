@@ -43,7 +43,12 @@ public class TwilioApiException extends RuntimeException {
         return params;
     }
 
-    /** How long Twilio asked to wait ({@code Retry-After} or {@code X-RateLimit-Reset}), when it said. */
+    /**
+     * How long Twilio asked to wait ({@code Retry-After} or {@code X-RateLimit-Reset}) before the next call, when it
+     * said, with up to a fifth added as jitter once the client gave up; empty when it did not say. The client gives
+     * up at once on a wait longer than {@code max-retry-after}, so a caller that calls again must wait this long
+     * first.
+     */
     public Optional<Duration> retryAfter() {
         return retryAfter;
     }

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * The Twilio Intelligence v3 client for {@code /v3/OperatorResults}: HTTP Basic auth, explicit timeouts, retries
  * of 429, 5xx, connection failures, timeouts and malformed answers with capped, jittered exponential back-off that
- * honours {@code Retry-After} and {@code X-RateLimit-Reset}; 400, 401, 403 and 404 are never retried. Bodies are
+ * honours {@code Retry-After} and {@code X-RateLimit-Reset} (a wait longer than {@code max-retry-after} ends the call
+ * with that wait in {@link TwilioApiException#retryAfter()}); 400, 401, 403 and 404 are never retried. Bodies are
  * kept as the bytes Twilio sent. Calls block the calling thread: call it from a worker thread, not an event loop.
  */
 @ApplicationScoped
@@ -110,10 +111,16 @@ public class TwilioClient implements OperatorResultsApi {
             if (!error.retryable()) {
                 throw error;
             }
-            Duration wait = error.retryAfter().orElse(retryPolicy.backoff(attempt));
-            if (attempt >= attempts) {
-                throw withRetryAfter(error, wait, attempts);
+            Optional<Duration> asked = error.retryAfter();
+            Optional<Duration> spread = asked.map(retryPolicy::spread);
+            if (asked.isPresent() && retryPolicy.tooLongToWaitFor(asked.get())) {
+                throw gaveUp(error, spread, "gave up after attempt " + attempt + ": Twilio asked to wait "
+                        + asked.get().toSeconds() + " s, longer than relay.twilio.retry.max-retry-after");
             }
+            if (attempt >= attempts) {
+                throw gaveUp(error, spread, "gave up after " + attempts + " attempts");
+            }
+            Duration wait = spread.isPresent() ? spread.get() : retryPolicy.backoff(attempt);
             metrics.retry(endpoint, reason(error.status()));
             LOG.debugf("%s failed (%s), attempt %d of %d, trying again in %d ms", what, error.getMessage(), attempt,
                     attempts, wait.toMillis());
@@ -165,10 +172,10 @@ public class TwilioClient implements OperatorResultsApi {
                 parsed == null ? null : parsed.params(), hint, null);
     }
 
-    private static TwilioApiException withRetryAfter(TwilioApiException error, Duration wait, int attempts) {
+    /** The last error of a call, saying why no attempt follows, with the (jittered) wait Twilio asked for, if any. */
+    private static TwilioApiException gaveUp(TwilioApiException error, Optional<Duration> retryAfter, String why) {
         return new TwilioApiException(error.status(), error.code().orElse(null),
-                error.getMessage() + " (gave up after " + attempts + " attempts)", error.userError(), error.params(),
-                Optional.of(wait), error);
+                error.getMessage() + " (" + why + ")", error.userError(), error.params(), retryAfter, error);
     }
 
     private static String reason(int status) {
@@ -196,7 +203,7 @@ public class TwilioClient implements OperatorResultsApi {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TwilioApiException(0, null, what + " was interrupted while waiting to try again", false, null,
-                    Optional.of(wait), e);
+                    Optional.empty(), e);
         }
     }
 

@@ -49,7 +49,10 @@ public interface TwilioConfig {
         @WithDefault("20s")
         Duration maxBackoff();
 
-        /** Upper bound of a wait asked for by {@code Retry-After} or {@code X-RateLimit-Reset}. */
+        /**
+         * Longest wait asked for by {@code Retry-After} or {@code X-RateLimit-Reset} that a call waits out itself; a
+         * longer one ends the call at once, with the wait in the exception for its caller to honour.
+         */
         @WithDefault("60s")
         Duration maxRetryAfter();
     }

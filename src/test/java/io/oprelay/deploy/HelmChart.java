@@ -32,6 +32,18 @@ final class HelmChart {
     private HelmChart() {
     }
 
+    /**
+     * The value sets of the chart's {@code ci/} folder (file {@code <name>-values.yaml}) that the tests render and
+     * lint strictly; {@code HelmChartTest.valueSetsOfTheCiFolderAreAllCovered} keeps the two in step.
+     */
+    static final List<String> VALUE_SETS = List.of("default", "existing-secret", "poller-only", "router-only",
+            "simulator", "autoscaling", "service-monitor", "three-replicas");
+
+    /** {@link #VALUE_SETS}, for {@code @MethodSource}. */
+    static Stream<String> valueSets() {
+        return VALUE_SETS.stream();
+    }
+
     /** Path of a value set in the chart's {@code ci/} folder, e.g. {@code "default"}. */
     static Path valueSet(String name) {
         return CHART.resolve("ci").resolve(name + "-values.yaml");

@@ -5,12 +5,16 @@ import io.oprelay.deploy.HelmChart.Manifests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static io.oprelay.deploy.HelmChart.FULLNAME;
 import static io.oprelay.deploy.HelmChart.render;
@@ -19,10 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Renders the chart with the value sets of its {@code ci/} folder and checks what a cluster would receive. */
 class HelmChartTest {
 
-    private static final String[] VALUE_SETS = {"default", "existing-secret", "poller-only", "router-only", "simulator"};
-
     @ParameterizedTest
-    @ValueSource(strings = {"default", "existing-secret", "poller-only", "router-only", "simulator"})
+    @MethodSource("io.oprelay.deploy.HelmChart#valueSets")
     void podsAreHardenedWhateverTheValueSet(String valueSet) {
         Manifests manifests = render(valueSet);
         JsonNode pod = manifests.podSpec();
@@ -297,6 +299,27 @@ class HelmChartTest {
     }
 
     @Test
+    void aRouterOnlyReleaseReadsNoTwilioCredentials() {
+        assertThat(render("router-only").env()).as("from existingSecret")
+                .doesNotContainKeys("RELAY_TWILIO_USERNAME", "RELAY_TWILIO_PASSWORD")
+                .containsKey("RELAY_API_KEY");
+
+        Manifests inline = render("router-only", Map.of("existingSecret", "", "api.key", "router-admin-api-key-0123",
+                "twilio.username", "ACunused", "twilio.password", "unused-twilio-password"));
+        assertThat(fieldNames(inline.one("Secret").path("data"))).containsExactly("api-key");
+        assertThat(inline.env()).doesNotContainKeys("RELAY_TWILIO_USERNAME", "RELAY_TWILIO_PASSWORD");
+        assertThat(inline.text()).doesNotContain("unused-twilio-password");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"all", "poller"})
+    void aReleaseThatPollsReadsTheTwilioCredentials(String mode) {
+        Map<String, JsonNode> env = render("poller-only", Map.of("mode", mode)).env();
+        assertSecretRef(env, "RELAY_TWILIO_USERNAME", "relay-credentials", "twilio-username");
+        assertSecretRef(env, "RELAY_TWILIO_PASSWORD", "relay-credentials", "twilio-password");
+    }
+
+    @Test
     void theSimulatorNeedsNoTwilioSecretAndIsPolledInsideThePod() {
         Manifests manifests = render("simulator");
         assertThat(manifests.applicationProperties())
@@ -337,8 +360,32 @@ class HelmChartTest {
     }
 
     @Test
-    void valueSetsOfTheCiFolderAreAllCovered() {
-        assertThat(VALUE_SETS).allSatisfy(set -> assertThat(HelmChart.valueSet(set)).exists());
+    void theScalingAndMonitoringValueSetsTurnOnWhatTheyAreNamedFor() {
+        Manifests autoscaling = render("autoscaling");
+        assertThat(autoscaling.one("HorizontalPodAutoscaler").path("spec").path("maxReplicas").asInt()).isEqualTo(6);
+        assertThat(autoscaling.deployment().path("spec").has("replicas")).isFalse();
+
+        Manifests serviceMonitor = render("service-monitor");
+        assertThat(serviceMonitor.one("ServiceMonitor").path("metadata").path("namespace").asText())
+                .isEqualTo("monitoring");
+        assertThat(podAnnotations(serviceMonitor)).doesNotContainKey("prometheus.io/scrape");
+
+        Manifests threeReplicas = render("three-replicas");
+        assertThat(threeReplicas.deployment().path("spec").path("replicas").asInt()).isEqualTo(3);
+        assertThat(threeReplicas.one("PodDisruptionBudget").path("spec").path("maxUnavailable").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void valueSetsOfTheCiFolderAreAllCovered() throws IOException {
+        List<String> files;
+        try (Stream<Path> listed = Files.list(HelmChart.CHART.resolve("ci"))) {
+            files = listed.map(file -> file.getFileName().toString()).sorted().toList();
+        }
+        assertThat(files).as("every file of ci/ is a <name>-values.yaml")
+                .allSatisfy(file -> assertThat(file).endsWith("-values.yaml"));
+        assertThat(files.stream().map(file -> file.substring(0, file.length() - "-values.yaml".length())))
+                .as("ci/ value sets against HelmChart.VALUE_SETS, which the tests render and lint")
+                .containsExactlyInAnyOrderElementsOf(HelmChart.VALUE_SETS);
     }
 
     private static void assertSecretRef(Map<String, JsonNode> env, String name, String secret, String key) {

@@ -5,7 +5,7 @@ import com.marcnuri.helm.LintResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ class HelmValuesTest {
     private static final Pattern PARAM = Pattern.compile("^## @param ([A-Za-z0-9_.]+) \\S.*$", Pattern.MULTILINE);
 
     @ParameterizedTest
-    @ValueSource(strings = {"default", "existing-secret", "poller-only", "router-only", "simulator"})
+    @MethodSource("io.oprelay.deploy.HelmChart#valueSets")
     void everyValueSetPassesStrictLint(String valueSet, @TempDir Path workDir) {
         LintResult result = HelmChart.lint(valueSet, workDir);
         assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
@@ -59,6 +59,20 @@ class HelmValuesTest {
                 .hasMessageContaining("values don't meet the specifications of the schema")
                 .hasMessageContaining("at '/twilio/username': minLength: got 0, want 1")
                 .hasMessageContaining("at '/twilio/password': minLength: got 0, want 1");
+    }
+
+    @Test
+    void missingTwilioCredentialsAreRefusedWhenThePollerRuns() {
+        assertThatThrownBy(() -> render("default", Map.of("mode", "poller", "twilio.username", "",
+                "twilio.password", "")))
+                .hasMessageContaining("at '/twilio/username': minLength: got 0, want 1")
+                .hasMessageContaining("at '/twilio/password': minLength: got 0, want 1");
+    }
+
+    @Test
+    void aRouterOnlyReleaseNeedsNoTwilioCredentials() {
+        assertThat(render("router-only", Map.of("existingSecret", "", "api.key", "router-admin-api-key-0123"))
+                .has("Deployment")).isTrue();
     }
 
     @Test
@@ -107,6 +121,50 @@ class HelmValuesTest {
         Set<String> params = params(Files.readString(HelmChart.CHART.resolve("values.yaml")));
         String guide = Files.readString(Path.of("docs", "deployment.md"));
         assertThat(params).allSatisfy(param -> assertThat(guide).as("docs/deployment.md").contains("| `" + param + "` |"));
+    }
+
+    @Test
+    void theReadmeDeploySectionTablesTheMainValuesWithTheirDefaults() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("\n## Deploy\n");
+        assertThat(start).as("README has a Deploy section").isNotNegative();
+        int end = readme.indexOf("\n## ", start + 1);
+        String deploy = readme.substring(start, end < 0 ? readme.length() : end);
+        JsonNode values = HelmChart.YAML.readTree(HelmChart.CHART.resolve("values.yaml").toFile());
+
+        Map<String, String> defaults = new java.util.LinkedHashMap<>();
+        for (String row : deploy.lines().filter(line -> line.startsWith("| `")).toList()) {
+            String[] cells = row.split(" \\| ");
+            List<String> keys = codeSpans(cells[0]);
+            List<String> shown = codeSpans(cells[1]);
+            assertThat(shown).as("one default per value in: " + row).hasSameSizeAs(keys);
+            for (int i = 0; i < keys.size(); i++) {
+                defaults.put(keys.get(i), shown.get(i));
+            }
+        }
+        assertThat(defaults.keySet()).containsAll(List.of("image.registry", "image.repository",
+                "kafka.bootstrapServers", "existingSecret", "mode", "replicaCount", "simulator.enabled", "poller.feeds",
+                "autoscaling.enabled", "metrics.serviceMonitor.enabled"));
+        defaults.forEach((key, shown) -> {
+            JsonNode value = values.at("/" + key.replace('.', '/'));
+            assertThat(value.isMissingNode()).as(key + " is a value of values.yaml").isFalse();
+            String actual = value.isContainerNode() || value.isTextual() && value.asText().isEmpty()
+                    ? value.toString() : value.asText();
+            assertThat(shown).as("README default of " + key).isEqualTo(actual);
+        });
+
+        assertThat(deploy).contains("docker compose -f docker/docker-compose.yml up");
+        assertThat(Path.of("docker", "docker-compose.yml")).exists();
+    }
+
+    /** The {@code `code`} spans of a Markdown table cell, in order. */
+    private static List<String> codeSpans(String cell) {
+        List<String> spans = new ArrayList<>();
+        Matcher matcher = Pattern.compile("`([^`]*)`").matcher(cell);
+        while (matcher.find()) {
+            spans.add(matcher.group(1));
+        }
+        return spans;
     }
 
     /** The values covered by a {@code ## @param} comment, in order. */

@@ -12,9 +12,9 @@ class ResultGeneratorTest {
 
     @Test
     void sameSeedAndClockGiveTheSameResults() {
-        ResultGenerator a = new ResultGenerator(new Catalog(7, null, 3, T0), 7, true);
-        ResultGenerator b = new ResultGenerator(new Catalog(7, null, 3, T0), 7, true);
-        ResultGenerator other = new ResultGenerator(new Catalog(8, null, 3, T0), 8, true);
+        ResultGenerator a = new ResultGenerator(new Catalog(7, null, 3), 7, true);
+        ResultGenerator b = new ResultGenerator(new Catalog(7, null, 3), 7, true);
+        ResultGenerator other = new ResultGenerator(new Catalog(8, null, 3), 8, true);
 
         for (int i = 0; i < 100; i++) {
             StoredResult left = a.next(T0 + i * 1000L, Set.of(), null);
@@ -26,7 +26,7 @@ class ResultGeneratorTest {
 
     @Test
     void resultsOfAConversationComeFromOneConfiguration() {
-        ResultGenerator generator = new ResultGenerator(new Catalog(1, "AC" + "0".repeat(32), 3, T0), 1, false);
+        ResultGenerator generator = new ResultGenerator(new Catalog(1, "AC" + "0".repeat(32), 3), 1, false);
         StoredResult first = generator.next(T0, Set.of(), null);
         StoredResult second = generator.next(T0, Set.of(), null);
 

@@ -4,7 +4,10 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.oprelay.support.RelayTestProfiles;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -17,8 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -81,6 +87,12 @@ class TwilioClientRetryTest {
         return new TwilioClient(config, registry, readiness);
     }
 
+    /** A client whose jitter comes from {@code random} instead of a random source. */
+    private TwilioClient client(TwilioConfig config, DoubleSupplier random) {
+        return new TwilioClient(config, new TwilioMetrics(registry), readiness,
+                new RetryPolicy(config.retry(), Clock.systemUTC(), random));
+    }
+
     private static ListQuery firstPage() {
         return new ListQuery(Optional.empty(), Optional.empty(), Optional.empty(), 50, Optional.empty());
     }
@@ -98,10 +110,29 @@ class TwilioClientRetryTest {
         return wireMock.findAll(getRequestedFor(urlPathEqualTo(PATH))).size();
     }
 
+    /**
+     * The count of a counter, 0 before its first use. The registry is shared by every {@code @QuarkusTest} class, so
+     * a test compares the counts before and after what it does rather than checking that a meter exists.
+     */
+    private double count(String name, String... tags) {
+        Counter counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** How many times a timer recorded, 0 before its first use. */
+    private long timed(String name, String... tags) {
+        Timer timer = registry.find(name).tags(tags).timer();
+        return timer == null ? 0 : timer.count();
+    }
+
     @Test
     void waitsAsRetryAfterAsksThenSucceeds() {
         stubOnce(aResponse().withStatus(429).withHeader("Retry-After", "1")
                 .withBody(ERROR.formatted(20429, "Too many requests", 429)));
+
+        double retriesBefore = count(TwilioMetrics.RETRIES, "endpoint", "list", "reason", "rate_limited");
+        double rejectedBefore = count(TwilioMetrics.REQUESTS, "endpoint", "list", "status", "429");
+        double answeredBefore = count(TwilioMetrics.REQUESTS, "endpoint", "list", "status", "200");
 
         long started = System.nanoTime();
         ResultPage page = client(config).list(firstPage());
@@ -109,10 +140,33 @@ class TwilioClientRetryTest {
         assertThat(page.items()).extracting(RawResult::id).containsExactly(ID);
         assertThat(requests()).isEqualTo(2);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
-        assertThat(registry.find(TwilioMetrics.RETRIES).tag("endpoint", "list").tag("reason", "rate_limited")
-                .counter()).isNotNull();
-        assertThat(registry.find(TwilioMetrics.REQUESTS).tag("endpoint", "list").tag("status", "429").counter())
-                .isNotNull();
+        assertThat(count(TwilioMetrics.RETRIES, "endpoint", "list", "reason", "rate_limited") - retriesBefore)
+                .isEqualTo(1);
+        assertThat(count(TwilioMetrics.REQUESTS, "endpoint", "list", "status", "429") - rejectedBefore).isEqualTo(1);
+        assertThat(count(TwilioMetrics.REQUESTS, "endpoint", "list", "status", "200") - answeredBefore).isEqualTo(1);
+    }
+
+    @Test
+    void addsJitterToTheWaitTwilioAskedForButNeverWaitsLess() {
+        stubOnce(aResponse().withStatus(429).withHeader("Retry-After", "1")
+                .withBody(ERROR.formatted(20429, "Too many requests", 429)));
+
+        client(config, () -> Math.nextDown(1.0)).list(firstPage());
+
+        List<LoggedRequest> calls = wireMock.findAll(getRequestedFor(urlPathEqualTo(PATH)));
+        assertThat(calls).hasSize(2);
+        assertThat(Duration.between(calls.get(0).getLoggedDate().toInstant(), calls.get(1).getLoggedDate().toInstant()))
+                .as("the highest jitter: a fifth more than asked").isGreaterThanOrEqualTo(Duration.ofMillis(1200));
+    }
+
+    @Test
+    void handsOnTheJitteredWaitWhenItGivesUp() {
+        wireMock.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(429).withHeader("Retry-After",
+                "1").withBody(ERROR.formatted(20429, "Too many requests", 429))));
+
+        assertThatThrownBy(() -> client(config.withRetry(1, Duration.ofSeconds(2)), () -> 0.5).list(firstPage()))
+                .isInstanceOfSatisfying(TwilioApiException.class,
+                        e -> assertThat(e.retryAfter()).contains(Duration.ofMillis(1100)));
     }
 
     @Test
@@ -147,10 +201,11 @@ class TwilioClientRetryTest {
     void retriesAMalformedPage() {
         stubOnce(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                 .withBody(PAGE.substring(0, PAGE.length() / 2)));
+        double before = count(TwilioMetrics.RETRIES, "endpoint", "list", "reason", "malformed");
 
         assertThat(client(config).list(firstPage()).items()).hasSize(1);
         assertThat(requests()).isEqualTo(2);
-        assertThat(registry.find(TwilioMetrics.RETRIES).tag("reason", "malformed").counter()).isNotNull();
+        assertThat(count(TwilioMetrics.RETRIES, "endpoint", "list", "reason", "malformed") - before).isEqualTo(1);
     }
 
     @Test
@@ -172,23 +227,42 @@ class TwilioClientRetryTest {
                 .isInstanceOfSatisfying(TwilioApiException.class, e -> {
                     assertThat(e.status()).isZero();
                     assertThat(e.retryable()).isTrue();
-                    assertThat(e.retryAfter()).isPresent();
+                    assertThat(e.retryAfter()).as("Twilio asked for no wait").isEmpty();
                     assertThat(e.getMessage()).doesNotContain(PASSWORD);
                 });
     }
 
     @Test
-    void givesUpWithRetryAfterCappedByMaxRetryAfter() {
+    void givesUpAfterTheLastAttemptWithTheWaitTwilioAskedFor() {
         wireMock.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(429).withHeader("Retry-After",
-                "3600").withBody(ERROR.formatted(20429, "Too many requests", 429))));
+                "1").withBody(ERROR.formatted(20429, "Too many requests", 429))));
 
         assertThatThrownBy(() -> client(config.withRetry(1, Duration.ofSeconds(2))).list(firstPage()))
                 .isInstanceOfSatisfying(TwilioApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(429);
                     assertThat(e.code()).contains(20429);
-                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(2));
+                    assertThat(e.retryAfter()).hasValueSatisfying(wait ->
+                            assertThat(wait).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1200)));
                 });
         assertThat(requests()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {429, 503})
+    void givesUpAtOnceWhenTwilioAsksToWaitLongerThanMaxRetryAfter(int status) {
+        wireMock.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(status)
+                .withHeader("Retry-After", "3600").withBody(ERROR.formatted(20429, "Too many requests", status))));
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> client(config.withRetry(4, Duration.ofSeconds(2))).list(firstPage()))
+                .isInstanceOfSatisfying(TwilioApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(status);
+                    assertThat(e.retryAfter()).as("the wait asked for, not max-retry-after")
+                            .hasValueSatisfying(wait -> assertThat(wait).isGreaterThanOrEqualTo(Duration.ofHours(1)));
+                    assertThat(e.getMessage()).contains("max-retry-after");
+                });
+        assertThat(requests()).as("no early retry").isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     }
 
     @Test
@@ -198,7 +272,7 @@ class TwilioClientRetryTest {
         assertThatThrownBy(() -> client(config).list(firstPage()))
                 .isInstanceOfSatisfying(TwilioApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(503);
-                    assertThat(e.retryAfter()).isPresent();
+                    assertThat(e.retryAfter()).as("Twilio asked for no wait").isEmpty();
                 });
         assertThat(requests()).isEqualTo(4);
     }
@@ -285,13 +359,18 @@ class TwilioClientRetryTest {
         wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo(PATH + "/" + ID))
                 .willReturn(aResponse().withStatus(204)));
         TwilioClient client = client(config);
+        double fetchesBefore = count(TwilioMetrics.REQUESTS, "endpoint", "fetch", "status", "200");
+        double deletesBefore = count(TwilioMetrics.REQUESTS, "endpoint", "delete", "status", "204");
+        long timedFetchesBefore = timed(TwilioMetrics.DURATION, "endpoint", "fetch");
+        long timedDeletesBefore = timed(TwilioMetrics.DURATION, "endpoint", "delete");
 
         RawResult result = client.fetch(ID);
         client.delete(ID);
 
         assertThat(result.jsonText()).isEqualTo(ITEM);
-        assertThat(registry.find(TwilioMetrics.REQUESTS).tag("endpoint", "delete").tag("status", "204").counter())
-                .isNotNull();
-        assertThat(registry.find(TwilioMetrics.DURATION).tag("endpoint", "fetch").timer()).isNotNull();
+        assertThat(count(TwilioMetrics.REQUESTS, "endpoint", "fetch", "status", "200") - fetchesBefore).isEqualTo(1);
+        assertThat(count(TwilioMetrics.REQUESTS, "endpoint", "delete", "status", "204") - deletesBefore).isEqualTo(1);
+        assertThat(timed(TwilioMetrics.DURATION, "endpoint", "fetch") - timedFetchesBefore).isEqualTo(1);
+        assertThat(timed(TwilioMetrics.DURATION, "endpoint", "delete") - timedDeletesBefore).isEqualTo(1);
     }
 }
