@@ -6,6 +6,7 @@ import io.oprelay.twilio.OperatorResultsApi;
 import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.Ttid;
 import io.oprelay.twilio.TwilioApiException;
+import io.oprelay.twilio.TwilioConfig;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -28,10 +29,21 @@ public class OperatorResultsResource {
 
     private final OperatorResultsApi api;
     private final DeletionPublisher deletions;
+    private final boolean credentials;
 
-    public OperatorResultsResource(OperatorResultsApi api, DeletionPublisher deletions) {
+    public OperatorResultsResource(OperatorResultsApi api, DeletionPublisher deletions, TwilioConfig twilio) {
         this.api = api;
         this.deletions = deletions;
+        this.credentials = twilio.username().isPresent() && twilio.password().isPresent();
+    }
+
+    /**
+     * An instance without Twilio credentials (a router-only deployment) does not call Twilio at all: the call could
+     * only be rejected, and that would turn its readiness DOWN for nothing.
+     */
+    private Response withoutCredentials() {
+        return Problem.response(Response.Status.SERVICE_UNAVAILABLE, "this instance has no Twilio credentials"
+                + " (relay.twilio.username and relay.twilio.password are not set): call an instance that polls");
     }
 
     @GET
@@ -40,6 +52,9 @@ public class OperatorResultsResource {
     public Response fetch(@PathParam("id") String id) {
         if (!ID.matcher(id).matches()) {
             return malformed(id);
+        }
+        if (!credentials) {
+            return withoutCredentials();
         }
         try {
             return Response.ok(api.fetch(id).json(), MediaType.APPLICATION_JSON).build();
@@ -54,6 +69,9 @@ public class OperatorResultsResource {
     public Response delete(@PathParam("id") String id) {
         if (!ID.matcher(id).matches()) {
             return malformed(id);
+        }
+        if (!credentials) {
+            return withoutCredentials();
         }
         RawResult result;
         try {

@@ -18,6 +18,13 @@ public interface SimulatorConfig {
     boolean enabled();
 
     /**
+     * Path of the app under which the simulator is served as well as under {@code /simulator}, for example
+     * {@code /twilio} for a stand-in whose clients expect {@code /twilio/v3/OperatorResults}.
+     */
+    @WithDefault(SimulatorPath.BUILT_IN)
+    String path();
+
+    /**
      * Seed of the generated content: the account, operator and configuration ids depend on it alone, so they are the
      * same on every start; the same seed and clock give the same results.
      */
