@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * A feed's position in the list and the diff that keeps publishing exactly once, whatever the list's sort order and
@@ -43,6 +44,8 @@ public final class FeedCursor {
     static final String REACHED_PUBLISHED = "reached published results";
     static final String REPEATED_TOKEN = "repeated page token";
     static final String NO_META = "page without meta";
+    /** Below this many held ids, a walk's narrowing of the window is not worth a pruning pass. */
+    static final int PRUNE_AT_LEAST = 1024;
 
     private final String feed;
     private final Duration lookback;
@@ -54,6 +57,8 @@ public final class FeedCursor {
     /** Oldest first: tokens of pages walked, with the creation time their page starts at or after, oldest first. */
     private List<RescanPoint> rescanPoints;
     private final Map<String, Long> published;
+    /** Ids held after the last pruning; see {@link #apply}. */
+    private int heldAfterPruning;
 
     /** A token from which the list holds only results created at or after {@code from} (oldest-first lists). */
     record RescanPoint(String token, long from) {
@@ -85,7 +90,7 @@ public final class FeedCursor {
      * @param tokensSeen tokens already used in this sweep; a next token among them ends the sweep (no loop)
      */
     public PageStep plan(Optional<String> tokenUsed, ResultPage page, Set<String> tokensSeen, Instant now) {
-        Checkpoint before = head();
+        LongPredicate inWindow = head().window(lookback);
         List<RawResult> fresh = new ArrayList<>();
         Map<String, Long> added = new LinkedHashMap<>();
         long pageMin = Long.MAX_VALUE;
@@ -96,7 +101,7 @@ public final class FeedCursor {
             pageMin = Math.min(pageMin, time);
             pageMax = Math.max(pageMax, time);
             String id = item.id();
-            if (id == null || !before.inWindow(time, lookback) || published.containsKey(id) || added.containsKey(id)) {
+            if (id == null || !inWindow.test(time) || published.containsKey(id) || added.containsKey(id)) {
                 continue;
             }
             fresh.add(item);
@@ -265,13 +270,13 @@ public final class FeedCursor {
      * about where the list stands.
      */
     public PageStep planPushed(List<RawResult> results, Instant now) {
-        Checkpoint before = head();
+        LongPredicate inWindow = head().window(lookback);
         List<RawResult> fresh = new ArrayList<>();
         Map<String, Long> added = new LinkedHashMap<>();
         for (RawResult result : results) {
             String id = result.id();
             long time = timeOf(result, now);
-            if (id == null || !before.inWindow(time, lookback) || published.containsKey(id) || added.containsKey(id)) {
+            if (id == null || !inWindow.test(time) || published.containsKey(id) || added.containsKey(id)) {
                 continue;
             }
             fresh.add(result);
@@ -285,15 +290,15 @@ public final class FeedCursor {
 
     /** The ids of the window once {@code step} is applied (a fresh map; the cursor is not changed). */
     public Map<String, Long> windowAfter(PageStep step) {
-        Checkpoint next = step.next();
+        LongPredicate inWindow = step.next().window(lookback);
         Map<String, Long> window = new LinkedHashMap<>();
         published.forEach((id, time) -> {
-            if (next.inWindow(time, lookback)) {
+            if (inWindow.test(time)) {
                 window.put(id, time);
             }
         });
         step.added().forEach((id, time) -> {
-            if (next.inWindow(time, lookback)) {
+            if (inWindow.test(time)) {
                 window.put(id, time);
             }
         });
@@ -307,20 +312,24 @@ public final class FeedCursor {
 
     /** A copy of the ids inside the window. */
     public Map<String, Long> window() {
-        Checkpoint state = head();
+        LongPredicate inWindow = head().window(lookback);
         Map<String, Long> window = new LinkedHashMap<>();
         published.forEach((id, time) -> {
-            if (state.inWindow(time, lookback)) {
+            if (inWindow.test(time)) {
                 window.put(id, time);
             }
         });
         return window;
     }
 
-    /** Makes a page current (the feed loop commits it with the next transaction). */
+    /**
+     * Makes a page current (the feed loop commits it with the next transaction). Ids that left the window are let
+     * go when the mark moved, and otherwise once the held ids doubled since the last pruning: a walk narrows the
+     * window a little with every page, and pruning each time would cost a pass over the window per page.
+     */
     public void apply(PageStep step) {
         Checkpoint next = step.next();
-        boolean narrowed = next.completeThrough().isAfter(completeThrough) || !next.coverage().equals(coverage);
+        boolean advanced = next.completeThrough().isAfter(completeThrough);
         resumeToken = next.resumeToken();
         completeThrough = next.completeThrough();
         sweepMax = next.sweepMax();
@@ -328,9 +337,10 @@ public final class FeedCursor {
         coverage = next.coverage();
         rescanPoints = step.rescanPoints();
         published.putAll(step.added());
-        if (narrowed) {
-            Checkpoint state = head();
-            published.values().removeIf(time -> !state.inWindow(time, lookback));
+        if (advanced || published.size() >= 2 * Math.max(PRUNE_AT_LEAST, heldAfterPruning)) {
+            LongPredicate inWindow = head().window(lookback);
+            published.values().removeIf(time -> !inWindow.test(time));
+            heldAfterPruning = published.size();
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 
 /**
  * Where a feed stands, as committed to Kafka together with the events it accounts for.
@@ -38,9 +39,16 @@ public record Checkpoint(String feed, Optional<String> resumeToken, Instant comp
      * mark, and not vouched for by a span an unfinished sweep walked. The ids of the window are those it keeps.
      */
     public boolean inWindow(long time, Duration lookback) {
-        if (!completeThrough.equals(Instant.EPOCH) && time <= completeThrough.minus(lookback).toEpochMilli()) {
-            return false;
+        return window(lookback).test(time);
+    }
+
+    /** {@link #inWindow} with its bounds worked out once, for testing many results. */
+    public LongPredicate window(Duration lookback) {
+        long floor = completeThrough.equals(Instant.EPOCH) ? Long.MIN_VALUE
+                : completeThrough.minus(lookback).toEpochMilli();
+        if (coverage.isEmpty()) {
+            return time -> time > floor;
         }
-        return !coverage.vouchesFor(time, lookback);
+        return time -> time > floor && !coverage.vouchesFor(time, lookback);
     }
 }

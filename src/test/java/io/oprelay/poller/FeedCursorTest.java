@@ -232,8 +232,9 @@ class FeedCursorTest {
         }
         published.addAll(sweep(cursor, list, 100, () -> { }));
         assertThat(published).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(list.ids());
-        assertThat(largest[0]).as("ids held during the backfill: ten minutes of results and a page")
-                .isLessThanOrEqualTo(600 + 2 * 100);
+        assertThat(largest[0]).as("ids held during the backfill: the window's, pruned when they double")
+                .isLessThanOrEqualTo(2 * FeedCursor.PRUNE_AT_LEAST + 100);
+        assertThat(cursor.window()).as("the window itself: ten minutes of results").hasSizeLessThanOrEqualTo(601);
         FeedCursor restored = new FeedCursor(cursor.snapshot(), LOOKBACK);
         assertThat(sweep(restored, list, 100, () -> { })).isEmpty();
     }
@@ -309,7 +310,8 @@ class FeedCursorTest {
             assertThat(counts.keySet()).as(context).containsExactlyInAnyOrderElementsOf(list.ids());
             assertThat(counts.values()).as(context + ": published once").allMatch(count -> count == 1);
             long window = LOOKBACK.toSeconds();
-            assertThat(largest).as(context + ": ids held").isLessThanOrEqualTo((int) (3 * window + 4 * pageSize));
+            assertThat(largest).as(context + ": ids held")
+                    .isLessThanOrEqualTo((int) (2 * Math.max(FeedCursor.PRUNE_AT_LEAST, 3 * window) + 4 * pageSize));
         }
     }
 
