@@ -34,7 +34,7 @@ public class KafkaHealthCheck implements HealthCheck {
     private Admin admin;
 
     public KafkaHealthCheck(KafkaClients clients,
-                            @ConfigProperty(name = "relay.kafka.health-timeout", defaultValue = "3s") Duration timeout) {
+                            @ConfigProperty(name = "relay.kafka.health-timeout", defaultValue = "2s") Duration timeout) {
         this.clients = clients;
         this.timeout = timeout;
     }
