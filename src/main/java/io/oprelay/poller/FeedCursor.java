@@ -60,7 +60,7 @@ public final class FeedCursor {
     /** Ids held after the last pruning; see {@link #apply}. */
     private int heldAfterPruning;
 
-    /** A token from which the list holds only results created at or after {@code from} (oldest-first lists). */
+    /** Oldest first: the token of a page, and {@code from}, the newest creation time on the page before it. */
     record RescanPoint(String token, long from) {
     }
 
@@ -139,7 +139,9 @@ public final class FeedCursor {
         List<RescanPoint> points = tokenUsed.isEmpty() ? List.of() : rescanPoints;
         if (detected == SortOrder.OLDEST_FIRST && anyItems && next.isPresent() && endReason.isEmpty()) {
             List<RescanPoint> grown = new ArrayList<>(points);
-            grown.add(new RescanPoint(next.get(), lastTime(page, now)));
+            // The page's newest result, not its last one: a last result listed out of place would make the point
+            // look further behind than it is.
+            grown.add(new RescanPoint(next.get(), pageMax));
             points = grown;
         }
         long newFloor = floor(newComplete);
@@ -188,10 +190,6 @@ public final class FeedCursor {
                 Collections.unmodifiableMap(published), newCoverage);
         return new PageStep(List.copyOf(fresh), Collections.unmodifiableMap(added), after,
                 endReason.isEmpty() ? next : Optional.empty(), endReason, points);
-    }
-
-    private static long lastTime(ResultPage page, Instant now) {
-        return timeOf(page.items().get(page.items().size() - 1), now);
     }
 
     /**
