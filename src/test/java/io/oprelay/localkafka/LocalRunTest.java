@@ -38,7 +38,7 @@ import static org.hamcrest.Matchers.greaterThan;
 @TestProfile(LocalRunTest.LocalRun.class)
 class LocalRunTest {
 
-    static final int PORT = RelayTestProfiles.freePort();
+    static final int PORT = RelayTestProfiles.freePortPair();
 
     public static class LocalRun implements QuarkusTestProfile {
         @Override

@@ -7,14 +7,13 @@ import io.oprelay.localkafka.LocalKafkaConfig;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
 import io.oprelay.support.RelayProcess;
+import io.oprelay.support.RelayTestProfiles;
 import io.oprelay.support.SimulatorClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +52,7 @@ class KafkaOutageIT {
 
     @Test
     void whileKafkaIsDownTheRelayHoldsItsPlaceSaysWhyAndResumesByItselfExactlyOnce() throws Exception {
-        broker = new LocalKafkaBroker(brokerConfig(twoFreePorts(), data), Optional.empty());
+        broker = new LocalKafkaBroker(brokerConfig(RelayTestProfiles.freePortPair(), data), Optional.empty());
         broker.start();
         String bootstrap = broker.bootstrapServers();
         try (RelayProcess simulator = new RelayProcess("outage-simulator", Map.of(
@@ -113,21 +112,6 @@ class KafkaOutageIT {
         });
         assertThat(counts[0].values()).as("every result once").allMatch(count -> count == 1);
         assertThat(counts[0]).hasSameSizeAs(expected);
-    }
-
-    /** A port whose successor is free too: the embedded broker's controller listens on the next port. */
-    private static int twoFreePorts() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket first = new ServerSocket(0)) {
-                int port = first.getLocalPort();
-                try (ServerSocket second = new ServerSocket(port + 1)) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another pair
-                }
-            }
-        }
-        throw new IOException("no two consecutive free ports");
     }
 
     private static LocalKafkaConfig brokerConfig(int port, Path dir) {
