@@ -290,16 +290,8 @@ public final class FeedCursor {
     public Map<String, Long> windowAfter(PageStep step) {
         LongPredicate inWindow = step.next().window(lookback);
         Map<String, Long> window = new LinkedHashMap<>();
-        published.forEach((id, time) -> {
-            if (inWindow.test(time)) {
-                window.put(id, time);
-            }
-        });
-        step.added().forEach((id, time) -> {
-            if (inWindow.test(time)) {
-                window.put(id, time);
-            }
-        });
+        keep(published, inWindow, window);
+        keep(step.added(), inWindow, window);
         return window;
     }
 
@@ -310,14 +302,17 @@ public final class FeedCursor {
 
     /** A copy of the ids inside the window. */
     public Map<String, Long> window() {
-        LongPredicate inWindow = head().window(lookback);
         Map<String, Long> window = new LinkedHashMap<>();
-        published.forEach((id, time) -> {
+        keep(published, head().window(lookback), window);
+        return window;
+    }
+
+    private static void keep(Map<String, Long> ids, LongPredicate inWindow, Map<String, Long> into) {
+        ids.forEach((id, time) -> {
             if (inWindow.test(time)) {
-                window.put(id, time);
+                into.put(id, time);
             }
         });
-        return window;
     }
 
     /**

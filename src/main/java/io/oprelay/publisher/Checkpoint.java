@@ -35,14 +35,10 @@ public record Checkpoint(String feed, Optional<String> resumeToken, Instant comp
     }
 
     /**
-     * Whether a result created at {@code time} (epoch milliseconds) can be new: not older than the window behind the
-     * mark, and not vouched for by a span an unfinished sweep walked. The ids of the window are those it keeps.
+     * Which results (by creation time, epoch milliseconds) can be new: not older than the window behind the mark,
+     * and not vouched for by a span an unfinished sweep walked. The ids of the window are those it keeps. The bounds
+     * are worked out once, for testing many results.
      */
-    public boolean inWindow(long time, Duration lookback) {
-        return window(lookback).test(time);
-    }
-
-    /** {@link #inWindow} with its bounds worked out once, for testing many results. */
     public LongPredicate window(Duration lookback) {
         long floor = completeThrough.equals(Instant.EPOCH) ? Long.MIN_VALUE
                 : completeThrough.minus(lookback).toEpochMilli();

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 
 /**
  * The checkpoint's records in the compacted checkpoint topic. A feed has one <em>head</em> record (key: the feed name)
@@ -97,10 +98,11 @@ final class CheckpointCodec {
         Checkpoint scalars = new Checkpoint(feed, Optional.ofNullable(head.resumeToken()), completeThrough,
                 Optional.ofNullable(head.sweepMax()).map(Instant::parse), SortOrder.valueOf(head.order()), Map.of(),
                 coverage(head));
+        LongPredicate inWindow = scalars.window(lookback);
         Map<String, Long> published = new LinkedHashMap<>();
         for (int i = 0; i < head.segments(); i++) {
             segments.getOrDefault(i, Map.of()).forEach((id, time) -> {
-                if (scalars.inWindow(time, lookback)) {
+                if (inWindow.test(time)) {
                     published.put(id, time);
                 }
             });

@@ -1,11 +1,8 @@
 package io.oprelay.routing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.oprelay.actions.Action;
 import io.oprelay.actions.EndpointHealth;
 import io.oprelay.actions.WebhookSender;
-import io.oprelay.actions.WebhookSigner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -14,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * One router worker of its own on the test broker: its own consumer group, a one-partition input topic (so records
@@ -34,15 +29,10 @@ final class IsolatedRouter implements AutoCloseable {
         this.worker = worker;
     }
 
-    /** Rules from YAML, bound to the application's actions (and so to its webhook policy). */
-    static List<Rule> parse(List<Action> actions, String yaml) {
-        Map<String, Action> byType = actions.stream().collect(Collectors.toMap(Action::type, Function.identity()));
-        return new RulesParser(byType).parse("isolated-router-test", yaml);
-    }
-
     /** Creates the topics and starts a worker over {@code rules}; {@code http} holds {@code relay.actions.http.*}. */
-    static IsolatedRouter start(Map<String, Object> kafka, ObjectMapper mapper, WebhookSigner signer, List<Rule> rules,
-                                Map<String, String> http) throws InterruptedException, ExecutionException {
+    static IsolatedRouter start(RouterTestParts parts, List<Rule> rules, Map<String, String> http)
+            throws InterruptedException, ExecutionException {
+        Map<String, Object> kafka = parts.kafka();
         String run = "isolated-" + UUID.randomUUID().toString().substring(0, 8);
         String input = run + ".results";
         String deadLetters = run + ".dead-letters";
@@ -51,10 +41,10 @@ final class IsolatedRouter implements AutoCloseable {
                     .all().get();
         }
         var config = TestConfigs.actions(http);
-        WebhookSender sender = new WebhookSender(config, signer, new EndpointHealth(config));
+        WebhookSender sender = new WebhookSender(config, parts.signer(), new EndpointHealth(config));
         RouterWorker worker = new RouterWorker(run, RouterWorker.consumerConfig(kafka, run, run, 50,
                 Duration.ofSeconds(10)), RouterWorker.producerConfig(kafka, run), List.of(input),
-                new RoutingEngine(rules, mapper, deadLetters), sender, new RoutingMetrics(new SimpleMeterRegistry()),
+                new RoutingEngine(rules, parts.mapper(), deadLetters), sender, new RoutingMetrics(new SimpleMeterRegistry()),
                 Duration.ofMillis(100));
         worker.start();
         return new IsolatedRouter(input, deadLetters, worker);

@@ -1,15 +1,10 @@
 package io.oprelay.routing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.oprelay.actions.Action;
 import io.oprelay.actions.EndpointHealth;
 import io.oprelay.actions.WebhookSender;
-import io.oprelay.actions.WebhookSigner;
-import io.quarkus.arc.All;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.common.annotation.Identifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -42,32 +36,20 @@ import static org.awaitility.Awaitility.await;
 class RoutingCrashRecoveryTest {
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafka;
-
-    @Inject
-    @All
-    List<Action> actions;
-
-    @Inject
-    ObjectMapper mapper;
-
-    @Inject
-    WebhookSigner signer;
+    RouterTestParts parts;
 
     @Test
     void crashMidTransactionThenNewInstanceProducesNoDuplicateKafkaActions() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String input = "routing-crash-" + run + ".results";
-        try (Admin admin = Admin.create(kafka)) {
+        try (Admin admin = Admin.create(parts.kafka())) {
             admin.createTopics(List.of(new NewTopic(input, 1, (short) 1))).all().get();
         }
         WireMockServer wireMock = RoutingWebhookResource.server();
         String stallPath = "/workflow/stall-" + run;
         wireMock.stubFor(post(urlEqualTo(stallPath)).willReturn(aResponse().withStatus(200).withFixedDelay(60_000)));
 
-        Map<String, Action> byType = actions.stream().collect(Collectors.toMap(Action::type, Function.identity()));
-        List<Rule> rules = new RulesParser(byType).parse("crash-test", """
+        List<Rule> rules = parts.rules("crash-test", """
                 rules:
                   - name: every-result
                     when: {all: []}
@@ -79,10 +61,10 @@ class RoutingCrashRecoveryTest {
                     actions:
                       - {type: workflow, action: stall, kafka: false, url: "http://localhost:%d%s"}
                 """.formatted(wireMock.port(), stallPath));
-        RoutingEngine engine = new RoutingEngine(rules, mapper, "routing-crash-" + run + ".dead-letters");
+        RoutingEngine engine = new RoutingEngine(rules, parts.mapper(), "routing-crash-" + run + ".dead-letters");
 
         List<ObjectNode> results = new ArrayList<>();
-        try (ResultEvents events = new ResultEvents(kafka)) {
+        try (ResultEvents events = new ResultEvents(parts.kafka())) {
             for (int i = 0; i < 60; i++) {
                 results.add(SampleResults.classification(SampleResults.conversationId(), i == 35 ? "stall" : "angry"));
             }
@@ -95,7 +77,7 @@ class RoutingCrashRecoveryTest {
         // The first instance is stuck on the stalled webhook, inside a transaction holding routed records.
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> wireMock.findAll(postRequestedFor(urlEqualTo(stallPath))).size() == 1);
-        try (ResultEvents reader = new ResultEvents(kafka)) {
+        try (ResultEvents reader = new ResultEvents(parts.kafka())) {
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     count(reader.read("agent-assist.hints", r -> ids.contains(resultId(r)), false))
                             > count(reader.read("agent-assist.hints", r -> ids.contains(resultId(r)), true)));
@@ -106,7 +88,7 @@ class RoutingCrashRecoveryTest {
         wireMock.stubFor(post(urlEqualTo(stallPath)).willReturn(aResponse().withStatus(200)));
         RouterWorker second = worker(engine, input, run, "second");
         second.start();
-        try (ResultEvents reader = new ResultEvents(kafka)) {
+        try (ResultEvents reader = new ResultEvents(parts.kafka())) {
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     count(reader.read("workflow.actions", r -> ids.contains(resultId(r)), true)) == 60
                             && count(reader.read("agent-assist.hints", r -> ids.contains(resultId(r)), true)) == 60);
@@ -132,12 +114,12 @@ class RoutingCrashRecoveryTest {
     }
 
     private RouterWorker worker(RoutingEngine engine, String input, String run, String name) {
-        Map<String, Object> consumer = RouterWorker.consumerConfig(kafka, "routing-crash-" + run,
+        Map<String, Object> consumer = RouterWorker.consumerConfig(parts.kafka(), "routing-crash-" + run,
                 "routing-crash-" + name, 10, Duration.ofSeconds(6));
-        Map<String, Object> producer = RouterWorker.producerConfig(kafka, "routing-crash-" + run + "-0");
+        Map<String, Object> producer = RouterWorker.producerConfig(parts.kafka(), "routing-crash-" + run + "-0");
         Map<String, String> http = new HashMap<>(Map.of("relay.actions.http.timeout", "120s"));
         var config = TestConfigs.actions(http);
-        WebhookSender sender = new WebhookSender(config, signer, new EndpointHealth(config));
+        WebhookSender sender = new WebhookSender(config, parts.signer(), new EndpointHealth(config));
         return new RouterWorker("routing-crash-" + name, consumer, producer, List.of(input), engine, sender,
                 new RoutingMetrics(new SimpleMeterRegistry()), Duration.ofMillis(100));
     }

@@ -1,14 +1,9 @@
 package io.oprelay.routing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.oprelay.actions.Action;
-import io.oprelay.actions.WebhookSigner;
 import io.oprelay.events.CloudEventHeaders;
-import io.quarkus.arc.All;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -43,24 +38,13 @@ class RoutingPoisonRecordTest {
             """;
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafka;
-
-    @Inject
-    @All
-    List<Action> actions;
-
-    @Inject
-    ObjectMapper mapper;
-
-    @Inject
-    WebhookSigner signer;
+    RouterTestParts parts;
 
     /** Publishes the poison record and then a result firing the hint rule; returns the dead letter and the hint. */
     private ConsumerRecord<String, byte[]> routeAndExpectDeadLetter(List<Rule> rules, ObjectNode poison)
             throws Exception {
-        try (IsolatedRouter router = IsolatedRouter.start(kafka, mapper, signer, rules, HTTP);
-             ResultEvents events = new ResultEvents(kafka)) {
+        try (IsolatedRouter router = IsolatedRouter.start(parts, rules, HTTP);
+             ResultEvents events = new ResultEvents(parts.kafka())) {
             String next = SampleResults.conversationId();
             events.publish(router.input, poison, SampleResults.classification(next, "angry"));
 
@@ -80,7 +64,7 @@ class RoutingPoisonRecordTest {
     void webhookRequestThatCannotBeBuiltIsDeadLetteredAndTheRouterKeepsRunning() throws Exception {
         WireMockServer wireMock = RoutingWebhookResource.server();
         wireMock.stubFor(post(urlEqualTo("/poison/header")).willReturn(aResponse().withStatus(200)));
-        List<Rule> rules = IsolatedRouter.parse(actions, """
+        List<Rule> rules = parts.rules("isolated-router-test", """
                 rules:
                   - name: header-webhook
                     when: {label: poison}
@@ -100,7 +84,7 @@ class RoutingPoisonRecordTest {
 
     @Test
     void recordWhoseConditionThrowsIsDeadLetteredAndTheRouterMovesOn() throws Exception {
-        List<Rule> rules = new ArrayList<>(IsolatedRouter.parse(actions, "rules:\n" + ANGRY_HINT));
+        List<Rule> rules = new ArrayList<>(parts.rules("isolated-router-test", "rules:\n" + ANGRY_HINT));
         // A BETWEEN without its upper bound cannot come from a rules file; it stands for a condition that throws on
         // some records (here: those with a score).
         rules.add(0, new Rule("throwing-condition",
@@ -115,7 +99,7 @@ class RoutingPoisonRecordTest {
 
     @Test
     void outputAboveTheProducersMaxRequestSizeDeadLettersTheSourceInsteadOfReplayingTheBatch() throws Exception {
-        List<Rule> rules = IsolatedRouter.parse(actions, """
+        List<Rule> rules = parts.rules("isolated-router-test", """
                 rules:
                   - name: echo-twice
                     when: {format: JSON}

@@ -1,12 +1,7 @@
 package io.oprelay.routing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.oprelay.actions.Action;
-import io.oprelay.actions.WebhookSigner;
-import io.quarkus.arc.All;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -23,23 +18,12 @@ import static org.awaitility.Awaitility.await;
 class RoutingSlowWebhookTest {
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafka;
-
-    @Inject
-    @All
-    List<Action> actions;
-
-    @Inject
-    ObjectMapper mapper;
-
-    @Inject
-    WebhookSigner signer;
+    RouterTestParts parts;
 
     @Test
     void endpointThatStallsItsBodyIsDeadLetteredAndThePartitionMovesOn() throws Exception {
         try (StallingEndpoint endpoint = new StallingEndpoint()) {
-            List<Rule> rules = IsolatedRouter.parse(actions, """
+            List<Rule> rules = parts.rules("isolated-router-test", """
                     rules:
                       - name: slow-receiver
                         when: {label: slow}
@@ -50,10 +34,10 @@ class RoutingSlowWebhookTest {
                         actions:
                           - {type: agent-assist, message: "{{label}}"}
                     """.formatted(endpoint.url("/slow")));
-            try (IsolatedRouter router = IsolatedRouter.start(kafka, mapper, signer, rules,
+            try (IsolatedRouter router = IsolatedRouter.start(parts, rules,
                     Map.of("relay.actions.http.timeout", "1s", "relay.actions.http.max-attempts", "2",
                             "relay.actions.http.initial-backoff", "20ms", "relay.actions.http.max-backoff", "100ms"));
-                 ResultEvents events = new ResultEvents(kafka)) {
+                 ResultEvents events = new ResultEvents(parts.kafka())) {
                 ObjectNode slow = SampleResults.classification(SampleResults.conversationId(), "slow");
                 String next = SampleResults.conversationId();
                 events.publish(router.input, slow, SampleResults.classification(next, "angry"));
