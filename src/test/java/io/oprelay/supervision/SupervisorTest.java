@@ -47,8 +47,8 @@ class SupervisorTest {
         assertThat(history.keepsDying(ms(2_000))).isFalse();
         history.died(0, ms(30_000));
         assertThat(history.keepsDying(ms(30_000))).isTrue();
-        assertThat(history.keepsDying(ms(60_500))).as("the first death left the window").isFalse();
-        assertThat(history.recentDeaths(ms(60_500))).isEqualTo(2);
+        assertThat(history.keepsDying(ms(61_500))).as("the first death left the window").isFalse();
+        assertThat(history.recentDeaths(ms(61_500))).isEqualTo(2);
         assertThat(history.total()).isEqualTo(3);
     }
 
