@@ -179,10 +179,14 @@ public final class RouterWorker {
         }
     }
 
-    /** Waits for the worker to end for good. */
+    /** Waits for the worker to end for good; then gives its transactional-id claim up. */
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         Supervised s = supervised;
-        return s == null || s.join(timeout);
+        boolean stopped = s == null || s.join(timeout);
+        if (stopped && !running) {
+            ids.close();
+        }
+        return stopped;
     }
 
     /** Whether the worker is still supervised (running, or waiting to be restarted). */

@@ -10,8 +10,8 @@ import io.oprelay.support.RelayProcess;
 import io.oprelay.support.LocalBrokers;
 import io.oprelay.support.SimulatorClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -47,20 +47,13 @@ class KafkaOutageIT {
     @TempDir
     Path data;
 
-    private LocalKafkaBroker broker;
-
-    @AfterEach
-    void stopBroker() {
-        if (broker != null) {
-            broker.stop();
-        }
-    }
+    @RegisterExtension
+    final LocalBrokers kafka = new LocalBrokers();
 
     @Test
     void whileKafkaIsDownTheRelayHoldsItsPlaceSaysWhyAndResumesByItselfExactlyOnce() throws Exception {
-        broker = LocalBrokers.create(data.resolve("kafka"));
-        broker.start();
-        String bootstrap = broker.bootstrapServers();
+        LocalKafkaBroker broker = kafka.broker();
+        String bootstrap = kafka.bootstrap();
         try (HeldWebhook webhook = new HeldWebhook(Duration.ofSeconds(30));
              RelayProcess simulator = new RelayProcess("outage-simulator", Map.of(
                 "kafka.bootstrap.servers", bootstrap,

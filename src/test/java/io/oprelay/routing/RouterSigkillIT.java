@@ -1,13 +1,12 @@
 package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.oprelay.localkafka.LocalKafkaBroker;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.HeldWebhook;
 import io.oprelay.support.LocalBrokers;
 import io.oprelay.support.RelayProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -37,20 +36,12 @@ class RouterSigkillIT {
     @TempDir
     Path data;
 
-    private LocalKafkaBroker broker;
-
-    @AfterEach
-    void stopBroker() {
-        if (broker != null) {
-            broker.stop();
-        }
-    }
+    @RegisterExtension
+    final LocalBrokers kafka = new LocalBrokers();
 
     @Test
     void aReplacementRouterAbortsTheTransactionOfAKilledOneAtOnceAndEveryHintArrivesOnce() throws Exception {
-        broker = LocalBrokers.create(data.resolve("kafka"));
-        broker.start();
-        String bootstrap = broker.bootstrapServers();
+        String bootstrap = kafka.bootstrap();
         try (HeldWebhook webhook = new HeldWebhook(Duration.ofSeconds(60));
              RelayProcess first = router("router-a", bootstrap, webhook).start()
                      .awaitReady(Duration.ofSeconds(60))) {
