@@ -24,7 +24,7 @@ public final class LocalBrokers implements BeforeEachCallback, AfterEachCallback
     private Path dir;
 
     @Override
-    public void beforeEach(ExtensionContext context) throws IOException {
+    public void beforeEach(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("relay-test-kafka-");
         broker = create(dir);
         broker.start();
