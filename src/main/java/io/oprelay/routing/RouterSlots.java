@@ -31,11 +31,21 @@ final class RouterSlots implements TransactionalIdClaim {
     private Supervised worker;
 
     RouterSlots(KafkaClients clients, RoutingConfig config, String name) {
-        this.prefix = config.transactionalIdPrefix();
+        this(clients, config.transactionalIdPrefix(), config.groupId() + "-slots", config.slots().topic(),
+                config.slots().sessionTimeout(), config.poll().shutdownGrace().plusSeconds(5), name);
+    }
+
+    /**
+     * @param groupId     the slots group
+     * @param releaseWait longest wait, when a slot is taken away, for the worker to stop using it
+     */
+    RouterSlots(KafkaClients clients, String prefix, String groupId, String topic, Duration sessionTimeout,
+                Duration releaseWait, String name) {
+        this.prefix = prefix;
         this.name = name;
-        this.releaseWait = config.poll().shutdownGrace().plusSeconds(5);
-        this.membership = new GroupMembership(clients, name + "-slots", config.groupId() + "-slots",
-                config.slots().topic(), config.slots().sessionTimeout(), this::gained, this::lost);
+        this.releaseWait = releaseWait;
+        this.membership = new GroupMembership(clients, name + "-slots", groupId, topic, sessionTimeout, this::gained,
+                this::lost);
     }
 
     /** Joins the slots group on a supervised thread. */
