@@ -13,6 +13,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import io.oprelay.supervision.Supervised;
+import io.oprelay.supervision.Supervisor;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -38,12 +40,14 @@ public class HintStream {
     private final ActionsConfig config;
     private final HintBroadcaster broadcaster;
     private final Map<String, Object> kafka;
+    private final Supervisor supervisor;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private Supervised thread;
 
     public HintStream(ActionsConfig config, HintBroadcaster broadcaster,
-                      @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+                      @Identifier("default-kafka-broker") Map<String, Object> kafka, Supervisor supervisor) {
+        this.supervisor = supervisor;
         this.config = config;
         this.broadcaster = broadcaster;
         this.kafka = kafka;
@@ -53,9 +57,7 @@ public class HintStream {
         if (!config.agentAssist().streamEnabled()) {
             return;
         }
-        thread = new Thread(this::run, "agent-assist-stream");
-        thread.setDaemon(true);
-        thread.start();
+        thread = supervisor.start("hint-stream", "agent-assist-stream", this::run);
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -65,10 +67,12 @@ public class HintStream {
             c.wakeup();
         }
         if (thread != null) {
-            thread.join(5_000);
+            thread.stop();
+            thread.join(Duration.ofSeconds(5));
         }
     }
 
+    /** The reading loop; a failure it does not ride out itself ends it, and the supervisor starts it again. */
     private void run() {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put("client.id", "agent-assist-stream-" + UUID.randomUUID());
@@ -110,8 +114,8 @@ public class HintStream {
                 }
             }
             c.close(CloseOptions.timeout(Duration.ofSeconds(1)));
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Agent-assist stream stopped");
+        } finally {
+            consumer = null;
         }
     }
 

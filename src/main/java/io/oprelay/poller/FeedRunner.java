@@ -60,7 +60,7 @@ final class FeedRunner implements Runnable {
     private final ConcurrentLinkedQueue<PushedBatch> pushed = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
-    private final ExecutorService fetcher;
+    private ExecutorService fetcher;
     private volatile boolean running = true;
     private boolean triggered;
     private FeedCursor cursor;
@@ -77,11 +77,6 @@ final class FeedRunner implements Runnable {
         this.metrics = metrics;
         this.status = status;
         this.retention = retention;
-        this.fetcher = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "relay-fetch-" + feed.name());
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     /** A page requested ahead of need, with the token it was requested with. */
@@ -125,9 +120,20 @@ final class FeedRunner implements Runnable {
     private record Outcome(String name, Duration pause) {
     }
 
+    /**
+     * The loop, run by the supervisor; after a death it runs again from the checkpoint in Kafka (the publisher is
+     * reopened, which fences and restores).
+     */
     @Override
     public void run() {
         status.state(FeedStatus.State.STARTING);
+        cursor = null;
+        pending.clear();
+        fetcher = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "relay-fetch-" + feed.name());
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
             while (running) {
                 Outcome outcome = step();
@@ -192,6 +198,9 @@ final class FeedRunner implements Runnable {
         } catch (TwilioApiException e) {
             status.state(FeedStatus.State.BACKING_OFF);
             status.failed("Twilio: HTTP " + e.status() + " " + e.getMessage(), false);
+            if (e.authFailure()) {
+                status.credentialsRejected();
+            }
             metrics.failure(feed.name(), e.authFailure() ? "twilio-auth" : "twilio");
             Duration wait = e.retryAfter().orElseGet(this::backoff);
             LOG.warnf("feed %s: Twilio answered %d (%s); next attempt in %s", feed.name(), e.status(),

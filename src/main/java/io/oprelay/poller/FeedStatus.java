@@ -28,7 +28,7 @@ public final class FeedStatus {
     /** A read-only copy for the API. */
     public record View(String feed, State state, Instant completeThrough, boolean resumeTokenPresent, int windowSize,
                        String sortOrder, Instant lastSweepAt, String lastSweepOutcome, Map<String, Long> publishedByFormat,
-                       long errors, String lastError, boolean kafkaHealthy) {
+                       long errors, String lastError, boolean kafkaHealthy, boolean twilioCredentialsRejected) {
     }
 
     private final String feed;
@@ -43,6 +43,7 @@ public final class FeedStatus {
     private long errors;
     private String lastError;
     private boolean kafkaHealthy = true;
+    private boolean credentialsRejected;
 
     public FeedStatus(String feed) {
         this.feed = feed;
@@ -64,6 +65,7 @@ public final class FeedStatus {
     }
 
     public synchronized void sweepEnded(Instant at, String outcome) {
+        credentialsRejected = false;
         lastSweepAt = at;
         lastSweepOutcome = outcome;
     }
@@ -74,6 +76,11 @@ public final class FeedStatus {
         if (kafka) {
             kafkaHealthy = false;
         }
+    }
+
+    /** Twilio rejected the feed's credentials (401 or 403); cleared by the next sweep that ends. */
+    public synchronized void credentialsRejected() {
+        credentialsRejected = true;
     }
 
     public synchronized void kafkaHealthy() {
@@ -96,6 +103,6 @@ public final class FeedStatus {
         Map<String, Long> byFormat = new java.util.TreeMap<>();
         published.forEach((format, count) -> byFormat.put(format.slug(), count));
         return new View(feed, state, completeThrough, resumeTokenPresent, windowSize, sortOrder, lastSweepAt,
-                lastSweepOutcome, byFormat, errors, lastError, kafkaHealthy);
+                lastSweepOutcome, byFormat, errors, lastError, kafkaHealthy, credentialsRejected);
     }
 }

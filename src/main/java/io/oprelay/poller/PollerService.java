@@ -2,11 +2,14 @@ package io.oprelay.poller;
 
 import io.oprelay.events.ResultEvents;
 import io.oprelay.events.TopicsConfig;
+import io.oprelay.kafka.GroupMembership;
 import io.oprelay.kafka.KafkaClients;
 import io.oprelay.kafka.TopicProvisioner;
 import io.oprelay.publisher.FeedPublisher;
 import io.oprelay.publisher.PublishFailedException;
 import io.oprelay.retention.RetentionWorker;
+import io.oprelay.supervision.Supervised;
+import io.oprelay.supervision.Supervisor;
 import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.OperatorResultsApi;
 import io.quarkus.runtime.ShutdownEvent;
@@ -48,21 +51,23 @@ public class PollerService {
     private final ResultEvents events;
     private final PollerMetrics metrics;
     private final RetentionWorker retention;
+    private final Supervisor supervisor;
     private final Map<String, Feed> feeds = new LinkedHashMap<>();
     private final Map<String, FeedStatus> statuses = new LinkedHashMap<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private volatile int checkpointPartitions;
-    private volatile FeedOwnership ownership;
-    private volatile Thread starter;
+    private volatile GroupMembership ownership;
+    private volatile Supervised ownershipWorker;
+    private volatile Supervised starter;
     private volatile String startProblem;
 
-    private record Running(FeedRunner runner, Thread thread) {
+    private record Running(FeedRunner runner, Supervised worker) {
     }
 
     public PollerService(PollerConfig config, FeedsConfig feedsConfig, TopicsConfig topics, KafkaClients clients,
                          TopicProvisioner provisioner, OperatorResultsApi api, ResultEvents events,
-                         PollerMetrics metrics, RetentionWorker retention) {
+                         PollerMetrics metrics, RetentionWorker retention, Supervisor supervisor) {
         this.config = config;
         this.topics = topics;
         this.clients = clients;
@@ -71,6 +76,7 @@ public class PollerService {
         this.events = events;
         this.metrics = metrics;
         this.retention = retention;
+        this.supervisor = supervisor;
         for (Feed feed : Feed.from(feedsConfig, config)) {
             feeds.put(feed.name(), feed);
             FeedStatus status = new FeedStatus(feed.name());
@@ -84,9 +90,7 @@ public class PollerService {
             LOG.info("poller disabled (relay.poller.enabled=false)");
             return;
         }
-        starter = new Thread(this::start, "relay-poller-start");
-        starter.setDaemon(true);
-        starter.start();
+        starter = supervisor.start("poller-start", "relay-poller-start", this::start);
     }
 
     private void start() {
@@ -112,10 +116,9 @@ public class PollerService {
                 wait = Math.min(wait * 2, config.maxBackoff().toMillis());
             }
         }
-        ownership = new FeedOwnership(clients, config, topics.checkpoints(), instanceId, this::gained, this::lost);
-        Thread thread = new Thread(ownership, "relay-feed-ownership");
-        thread.setDaemon(true);
-        thread.start();
+        ownership = new GroupMembership(clients, "relay-feed-ownership-" + instanceId, config.groupId(),
+                topics.checkpoints(), config.sessionTimeout(), this::gained, this::lost);
+        ownershipWorker = supervisor.start("feed-ownership", "relay-feed-ownership", ownership::run);
         LOG.infof("poller started: %d feed(s) %s, instance %s", feeds.size(), feeds.keySet(), instanceId);
     }
 
@@ -150,10 +153,7 @@ public class PollerService {
                 config.lookback(), config.maxCheckpointSegments());
         FeedRunner runner = new FeedRunner(feed, api, publisher, events, config, metrics, statuses.get(feed.name()),
                 retention);
-        Thread thread = new Thread(runner, "relay-feed-" + feed.name());
-        thread.setDaemon(true);
-        running.put(feed.name(), new Running(runner, thread));
-        thread.start();
+        running.put(feed.name(), new Running(runner, supervisor.start("feed", "relay-feed-" + feed.name(), runner::run)));
     }
 
     private void stopFeed(String name) {
@@ -161,14 +161,14 @@ public class PollerService {
         if (current == null) {
             return;
         }
+        current.worker().stop();
         current.runner().stop();
         try {
-            current.thread().join(STOP_GRACE.toMillis());
-            if (current.thread().isAlive()) {
+            if (!current.worker().join(STOP_GRACE)) {
                 LOG.warnf("feed %s: still busy after %s; interrupting (its writer is fenced by the next owner)", name,
                         STOP_GRACE);
-                current.thread().interrupt();
-                current.thread().join(STOP_GRACE.toMillis());
+                current.worker().interrupt();
+                current.worker().join(STOP_GRACE);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -183,7 +183,11 @@ public class PollerService {
     /** Stops every feed and leaves the ownership group, so other replicas take the feeds over at once. */
     public void stop() {
         if (starter != null) {
+            starter.stop();
             starter.interrupt();
+        }
+        if (ownershipWorker != null) {
+            ownershipWorker.stop();
         }
         if (ownership != null) {
             ownership.stop();

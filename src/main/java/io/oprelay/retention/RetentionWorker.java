@@ -6,6 +6,9 @@ import io.oprelay.twilio.OperatorResultsApi;
 import io.oprelay.twilio.TwilioApiException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.oprelay.supervision.Supervised;
+import io.oprelay.supervision.Supervisor;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -41,11 +44,20 @@ public class RetentionWorker {
     private final Deque<Pending> fresh = new ArrayDeque<>();
     private final PriorityQueue<Pending> retries = new PriorityQueue<>(Comparator.comparingLong(Pending::dueNanos));
     private volatile boolean enabled;
-    private Thread thread;
+    private final Supervisor supervisor;
+    private Supervised thread;
     private boolean stopped;
     private long nextSlotNanos;
 
+    /** A worker outside the application (tests): supervised with the default rules. */
     public RetentionWorker(OperatorResultsApi api, RetentionConfig config, MeterRegistry registry) {
+        this(api, config, registry, Supervisor.withDefaults());
+    }
+
+    @Inject
+    public RetentionWorker(OperatorResultsApi api, RetentionConfig config, MeterRegistry registry,
+                           Supervisor supervisor) {
+        this.supervisor = supervisor;
         this.api = api;
         this.config = config;
         this.registry = registry;
@@ -105,9 +117,7 @@ public class RetentionWorker {
 
     private void startIfNeeded() {
         if (thread == null && !stopped) {
-            thread = new Thread(this::run, "relay-retention");
-            thread.setDaemon(true);
-            thread.start();
+            thread = supervisor.start("retention", "relay-retention", this::run);
         }
     }
 
@@ -203,7 +213,7 @@ public class RetentionWorker {
     /** Ends the worker's thread; ids still queued stay in Twilio. */
     @PreDestroy
     public void stop() {
-        Thread running;
+        Supervised running;
         lock.lock();
         try {
             stopped = true;
@@ -213,6 +223,7 @@ public class RetentionWorker {
             lock.unlock();
         }
         if (running != null) {
+            running.stop();
             running.interrupt();
         }
     }

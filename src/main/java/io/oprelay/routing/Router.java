@@ -3,6 +3,8 @@ package io.oprelay.routing;
 import io.oprelay.actions.ActionsConfig;
 import io.oprelay.actions.WebhookSender;
 import io.oprelay.events.TopicsConfig;
+import io.oprelay.kafka.KafkaClients;
+import io.oprelay.supervision.Supervisor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -15,16 +17,18 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Runs the router workers of this instance ({@code relay.routing.consumers} threads) in the group
- * {@code relay.routing.group-id}; replicas share the result topics' partitions. Stops them on shutdown: each
- * finishes and commits its batch within {@code relay.routing.poll.shutdown-grace}, or is halted (its open
- * transaction is then aborted by the broker or the next instance).
+ * Runs the router workers of this instance ({@code relay.routing.consumers} threads, each under the
+ * {@link Supervisor}) in the group {@code relay.routing.group-id}; replicas share the result topics' partitions.
+ * Each worker routes under a transactional id claimed from the slots pool ({@link RouterSlots}). Stops them on
+ * shutdown: each finishes and commits its batch within {@code relay.routing.poll.shutdown-grace}, or is halted (its
+ * open transaction is then aborted by the next holder of its slot, or by the broker's transaction timeout).
  */
 @Singleton
 public class Router {
@@ -38,11 +42,16 @@ public class Router {
     private final WebhookSender sender;
     private final RoutingMetrics metrics;
     private final Map<String, Object> kafka;
+    private final KafkaClients clients;
+    private final Supervisor supervisor;
     private final List<RouterWorker> workers = new CopyOnWriteArrayList<>();
 
     public Router(RoutingConfig config, TopicsConfig topics, ActionsConfig actions, RuleBook ruleBook,
                   WebhookSender sender, RoutingMetrics metrics,
-                  @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+                  @Identifier("default-kafka-broker") Map<String, Object> kafka, KafkaClients clients,
+                  Supervisor supervisor) {
+        this.clients = clients;
+        this.supervisor = supervisor;
         this.config = config;
         this.topics = topics;
         this.actions = actions;
@@ -64,23 +73,36 @@ public class Router {
         all.add(actions.workflow().topic());
         all.add(config.deadLetterTopic());
         RoutingTopics.ensure(kafka, all, topics.partitions(), topics.replicationFactor());
+        RoutingTopics.ensure(kafka, List.of(config.slots().topic()), config.slots().count(),
+                topics.replicationFactor());
         if (!config.enabled()) {
             LOG.info("Routing is disabled (relay.routing.enabled=false)");
             return;
         }
         String instance = config.instanceId().orElseGet(Router::hostName);
         for (int i = 0; i < Math.max(1, config.consumers()); i++) {
-            String id = config.transactionalIdPrefix() + "-" + instance + "-" + i;
-            RouterWorker worker = new RouterWorker(id,
-                    RouterWorker.consumerConfig(kafka, config.groupId(), id, config.poll().maxRecords(),
+            String name = "relay-router-" + instance + "-" + i;
+            RouterSlots slots = new RouterSlots(clients, config, name);
+            RouterWorker worker = new RouterWorker(name,
+                    RouterWorker.consumerConfig(kafka, config.groupId(), name, config.poll().maxRecords(),
                             config.poll().sessionTimeout()),
-                    RouterWorker.producerConfig(kafka, id),
-                    consumedTopics(), ruleBook.engine(), sender, metrics, config.poll().timeout());
+                    producerConfig(),
+                    consumedTopics(), ruleBook.engine(), sender, metrics, config.poll().timeout(), slots);
             workers.add(worker);
-            worker.start();
+            slots.start(supervisor);
+            worker.start(supervisor);
         }
-        LOG.infof("Routing %s with %d rule(s) in group %s (%d consumer thread(s))", consumedTopics(),
-                ruleBook.rules().size(), config.groupId(), workers.size());
+        LOG.infof("Routing %s with %d rule(s) in group %s (%d consumer thread(s), transactional ids %s-<slot>)",
+                consumedTopics(), ruleBook.rules().size(), config.groupId(), workers.size(),
+                config.transactionalIdPrefix());
+    }
+
+    /** Producer settings of the workers; the transactional id is set per claimed slot. */
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> producer = new HashMap<>(RouterWorker.producerConfig(kafka, config.transactionalIdPrefix()));
+        producer.put("transaction.timeout.ms", Long.toString(config.producer().transactionTimeout().toMillis()));
+        producer.put("max.block.ms", Long.toString(config.producer().maxBlock().toMillis()));
+        return producer;
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -7,8 +7,9 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness of routing: DOWN when routing is on and a router thread has died (its partitions are then served by no
- * one on this instance); data: rules loaded, partitions assigned and results routed per thread.
+ * Readiness of routing: DOWN while a router thread of this instance died and waits for its restart, or ended for
+ * good; data per thread: the transactional id it holds (or that it waits for a slot), partitions assigned and
+ * results routed. Kafka failures the workers ride out leave it UP (the Kafka check says when Kafka is away).
  */
 @Readiness
 @Singleton
@@ -28,11 +29,12 @@ public class RouterHealthCheck implements HealthCheck {
                 .withData("rules", ruleBook.rules().size())
                 .withData("enabled", router.enabled());
         for (RouterWorker worker : router.workers()) {
-            if (!worker.isRunning()) {
-                builder.down().withData(worker.name(), "stopped: " + (worker.failure() == null ? "stopped"
-                        : worker.failure().getClass().getSimpleName()));
+            if (!worker.isRunning() || worker.restarting()) {
+                builder.down().withData(worker.name(), (worker.isRunning() ? "restarting after " : "stopped: ")
+                        + (worker.failure() == null ? "stopped" : worker.failure().getClass().getSimpleName()));
             } else {
-                builder.withData(worker.name(), worker.assignment().size() + " partition(s), " + worker.routed()
+                builder.withData(worker.name(), worker.transactionalId().orElse("waiting for a transactional-id slot")
+                        + ", " + worker.assignment().size() + " partition(s), " + worker.routed()
                         + " result(s) routed");
             }
         }

@@ -34,12 +34,50 @@ public interface RoutingConfig {
     @WithDefault("1")
     int consumers();
 
-    /** Identifies this instance in transactional ids; without it the host name (stable in a StatefulSet). */
+    /** Identifies this instance in client ids and logs; without it the host name. */
     Optional<String> instanceId();
 
-    /** Prefix of the transactional ids, {@code <prefix>-<instance>-<thread>}. */
+    /** Prefix of the transactional ids, {@code <prefix>-<slot>} (see {@link #slots()}). */
     @WithDefault("relay-router")
     String transactionalIdPrefix();
+
+    /** The bounded pool of transactional ids the router threads of the group share. */
+    Slots slots();
+
+    /** The router's transactional producers. */
+    Producer producer();
+
+    /**
+     * Transactional-id slots: slot {@code n} is owned by the router thread assigned partition {@code n} of the slots
+     * topic in the group {@code <group-id>-slots}, so an instance that replaces a crashed one reuses its ids and
+     * aborts its open transaction at once.
+     */
+    interface Slots {
+
+        /** Membership topic whose partitions are the slots; created with {@code count} partitions when missing. */
+        @WithDefault("relay.routing.transactional-id-slots")
+        String topic();
+
+        /** Slots (partitions of the topic) when the relay creates it: at least the router threads of all replicas. */
+        @WithDefault("16")
+        int count();
+
+        /** Time after which a crashed instance's slots (and so its open transactions) are taken over. */
+        @WithDefault("10s")
+        Duration sessionTimeout();
+    }
+
+    /** Settings of the router's transactional producers. */
+    interface Producer {
+
+        /** Longest a transaction may stay open before the broker aborts it ({@code transaction.timeout.ms}). */
+        @WithDefault("60s")
+        Duration transactionTimeout();
+
+        /** Longest a send, commit or {@code initTransactions()} blocks while Kafka is away ({@code max.block.ms}). */
+        @WithDefault("60s")
+        Duration maxBlock();
+    }
 
     /** Polling of the result topics. */
     Poll poll();

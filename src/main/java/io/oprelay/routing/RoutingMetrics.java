@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code relay.routing.rules.fired{rule}},
  * {@code relay.routing.actions{action,outcome}} (outcome: published, delivered, dead-lettered) and
  * {@code relay.routing.action.duration{action}}. Counts of a batch are recorded once
- * its transaction committed, so a replayed batch is not counted twice.
+ * its transaction committed, so a replayed batch is not counted twice. {@code relay.routing.kafka.failures{kind}}
+ * counts the Kafka failures the router workers handled (kind: init, poll, commit, abort, timeout, fenced).
  */
 @Singleton
 public class RoutingMetrics {
@@ -37,6 +38,7 @@ public class RoutingMetrics {
     private final Counter failed;
     private final Map<String, Counter> actionCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<String, Counter> kafkaFailures = new ConcurrentHashMap<>();
 
     public RoutingMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -57,6 +59,13 @@ public class RoutingMetrics {
     /** A new tally for one batch. */
     public Batch batch() {
         return new Batch();
+    }
+
+    /** A Kafka failure a router worker handled: {@code kind} is one of init, poll, commit, abort, timeout, fenced. */
+    public void kafkaFailure(String kind) {
+        kafkaFailures.computeIfAbsent(kind, k -> Counter.builder("relay.routing.kafka.failures").tag("kind", k)
+                .description("Kafka failures handled by the router workers (the batch is replayed)")
+                .register(registry)).increment();
     }
 
     /** Applies the counts of a committed batch. */

@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -44,7 +43,7 @@ public class TwilioClient implements OperatorResultsApi {
     private final OperatorResultParser parser = new OperatorResultParser();
 
     @Inject
-    public TwilioClient(TwilioConfig config, MeterRegistry registry, @Readiness TwilioReadiness readiness) {
+    public TwilioClient(TwilioConfig config, MeterRegistry registry, TwilioReadiness readiness) {
         this(config, new TwilioMetrics(registry), readiness,
                 new RetryPolicy(config.retry(), Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble()));
     }

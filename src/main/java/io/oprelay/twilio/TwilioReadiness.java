@@ -1,23 +1,20 @@
 package io.oprelay.twilio;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Readiness;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Readiness of the Twilio side: DOWN once Twilio rejected the credentials (401 or 403), UP again after the next
- * successful call. The answer names the settings to fix, never their values.
+ * The last verdict of Twilio on the credentials: rejected (401 or 403) until the next successful call. It is not a
+ * readiness check of its own: one rejected admin fetch must not take a pod's webhooks and SSE stream out of service,
+ * and every replica shares the credentials, so readiness could only take them all out together. The poller's check
+ * and {@code /api/feeds} report a rejection with {@link #FIX}, which names the settings to fix, never their values.
  */
-@Readiness
 @ApplicationScoped
-public class TwilioReadiness implements HealthCheck {
+public class TwilioReadiness {
 
-    static final String NAME = "Twilio Intelligence API";
-    static final String FIX = "Twilio rejected the credentials: check relay.twilio.username and relay.twilio.password "
+    /** What to fix when Twilio rejects the credentials. */
+    public static final String FIX = "Twilio rejected the credentials: check relay.twilio.username and relay.twilio.password "
             + "(env RELAY_TWILIO_USERNAME and RELAY_TWILIO_PASSWORD): an API Key SID and its secret, "
             + "or an Account SID and its Auth Token";
 
@@ -37,15 +34,5 @@ public class TwilioReadiness implements HealthCheck {
     /** True while the last verdict on the credentials is a rejection. */
     public boolean credentialsRejected() {
         return rejectedStatus.get() != 0;
-    }
-
-    @Override
-    public HealthCheckResponse call() {
-        int status = rejectedStatus.get();
-        HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME);
-        if (status == 0) {
-            return builder.up().build();
-        }
-        return builder.down().withData("status", status).withData("reason", FIX).build();
     }
 }

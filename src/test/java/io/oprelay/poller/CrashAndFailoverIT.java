@@ -8,7 +8,12 @@ import io.oprelay.support.RuleExecutionWebhooks;
 import io.oprelay.support.SimulatorClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,12 +24,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,9 +43,7 @@ import static org.awaitility.Awaitility.await;
  */
 class CrashAndFailoverIT {
 
-    private static final List<String> TOPICS = List.of("intelligence.operator-results.classification",
-            "intelligence.operator-results.json", "intelligence.operator-results.text",
-            "intelligence.operator-results.extraction", "intelligence.operator-results.other");
+    private static final List<String> FORMATS = List.of("classification", "json", "text", "extraction", "other");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -67,6 +71,11 @@ class CrashAndFailoverIT {
                 "relay.routing.enabled", "false")).start().awaitReady(Duration.ofSeconds(60));
     }
 
+    /** The result topics of one test: each test has its own, so no other test's records can satisfy its checks. */
+    private static List<String> topics(String topicPrefix) {
+        return FORMATS.stream().map(format -> topicPrefix + "operator-results." + format).toList();
+    }
+
     private static RelayProcess relay(String name, RelayProcess simulator, String topicPrefix) throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "kafka.bootstrap.servers", bootstrap,
@@ -79,24 +88,28 @@ class CrashAndFailoverIT {
         // Two pages a transaction: many commits, so a kill often lands inside one.
         settings.put("relay.poller.max-transaction-results", "500");
         settings.put("relay.topics.checkpoints", topicPrefix + "checkpoints");
+        List<String> topics = topics(topicPrefix);
+        for (int i = 0; i < FORMATS.size(); i++) {
+            settings.put("relay.topics." + FORMATS.get(i), topics.get(i));
+        }
         settings.put("relay.webhook.auth-token", RuleExecutionWebhooks.AUTH_TOKEN);
         settings.put("relay.poller.group-id", topicPrefix + "poller");
         settings.put("relay.poller.transactional-id-prefix", topicPrefix);
         return new RelayProcess(name, settings);
     }
 
-    private static Map<String, Integer> countsById() {
+    private static Map<String, Integer> countsById(List<String> topics) {
         Map<String, Integer> counts = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : CommittedReader.readAll(bootstrap, TOPICS)) {
+        for (ConsumerRecord<String, byte[]> record : CommittedReader.readAll(bootstrap, topics)) {
             counts.merge(EventContract.header(record, "ce_id"), 1, Integer::sum);
         }
         return counts;
     }
 
-    private static void assertExactlyOnce(Set<String> expected, Duration within) {
+    private static void assertExactlyOnce(List<String> topics, Set<String> expected, Duration within) {
         Map<String, Integer>[] counts = new Map[1];
         await().atMost(within).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            counts[0] = countsById();
+            counts[0] = countsById(topics);
             assertThat(counts[0].keySet()).containsAll(expected);
         });
         Map<String, Integer> duplicates = counts[0].entrySet().stream()
@@ -114,23 +127,44 @@ class CrashAndFailoverIT {
             twilio.faults("{\"rateLimitShare\":0.05,\"serverErrorShare\":0.05,\"retryAfterSeconds\":1,"
                     + "\"pageDelayMs\":0,\"malformedPages\":1,\"pagesWithoutMeta\":0,\"repeatedTokenPages\":1}");
             Random random = new Random(20261124L);
-            List<Integer> killedAt = new ArrayList<>();
-            try (RelayProcess relay = relay("relay", simulator, "crash-")) {
+            List<String> topics = topics("crash-");
+            try (RelayProcess relay = relay("relay", simulator, "crash-");
+                 Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 for (int kill = 0; kill < 3; kill++) {
-                    int threshold = Math.min(11_000, countsById().size() + 800 + random.nextInt(2_000));
+                    int threshold = Math.min(11_000, countsById(topics).size() + 800 + random.nextInt(2_000));
                     relay.start();
                     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
-                            .until(() -> countsById().size() >= threshold);
-                    // A random moment after the threshold: fetching, staging or inside a commit.
-                    Thread.sleep(random.nextInt(400));
+                            .until(() -> countsById(topics).size() >= threshold);
+                    // Killed the moment a transaction is seen open (records past the last stable offset), or at
+                    // the end of the wait: fetching, staging or inside a commit.
+                    long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(5))
+                            .until(() -> System.nanoTime() > giveUp || openTransaction(admin, topics));
                     relay.kill();
-                    killedAt.add(threshold);
                 }
                 relay.start();
-                assertExactlyOnce(expected, Duration.ofSeconds(180));
+                assertExactlyOnce(topics, expected, Duration.ofSeconds(180));
+                int committed = CommittedReader.readAll(bootstrap, topics).size();
+                int written = CommittedReader.readAll(bootstrap, topics, "read_uncommitted").size();
+                assertThat(written).as("a kill left an open transaction behind, which was aborted")
+                        .isGreaterThan(committed);
+                assertThat(committed).isEqualTo(expected.size());
             }
-            assertThat(killedAt).hasSize(3);
         }
+    }
+
+    /** True while some result partition holds records of a transaction not yet committed or aborted. */
+    private static boolean openTransaction(Admin admin, List<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (var description : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+            description.partitions().forEach(p -> latest.put(new TopicPartition(description.name(), p.partition()),
+                    OffsetSpec.latest()));
+        }
+        var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                .get(10, TimeUnit.SECONDS);
+        var written = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                .get(10, TimeUnit.SECONDS);
+        return latest.keySet().stream().anyMatch(tp -> written.get(tp).offset() > stable.get(tp).offset());
     }
 
     @Test
@@ -141,10 +175,11 @@ class CrashAndFailoverIT {
             first.awaitReady(Duration.ofSeconds(60));
             second.awaitReady(Duration.ofSeconds(60));
             SimulatorClient twilio = new SimulatorClient(simulator.baseUrl() + "/simulator");
-            assertExactlyOnce(twilio.allIds(), Duration.ofSeconds(120));
+            List<String> topics = topics("failover-");
+            assertExactlyOnce(topics, twilio.allIds(), Duration.ofSeconds(120));
             // New results created while running arrive within one interval (1 s here) plus a sweep.
             twilio.add(50);
-            assertExactlyOnce(twilio.allIds(), Duration.ofSeconds(6));
+            assertExactlyOnce(topics, twilio.allIds(), Duration.ofSeconds(6));
             RelayProcess[] active = new RelayProcess[1];
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 boolean a = owns(first);
@@ -158,13 +193,17 @@ class CrashAndFailoverIT {
             active[0].kill();
             long killedAt = System.nanoTime();
             twilio.add(500);
-            // Taken over means publishing: the first of the new results is on its topic, committed by the standby.
+            Set<String> createdAfterTheKill = new HashSet<>(twilio.allIds());
+            createdAfterTheKill.removeAll(before);
+            assertThat(createdAfterTheKill).hasSize(500);
+            // Taken over means publishing: the first result created after the active replica died (so only the
+            // standby can have published it) is on this test's topics, committed.
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> countsById().keySet().stream().anyMatch(id -> !before.contains(id)));
+                    .until(() -> countsById(topics).keySet().stream().anyMatch(createdAfterTheKill::contains));
             Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
             assertThat(takeover).isLessThan(Duration.ofSeconds(10));
             assertThat(owns(standby)).isTrue();
-            assertExactlyOnce(twilio.allIds(), Duration.ofSeconds(60));
+            assertExactlyOnce(topics, twilio.allIds(), Duration.ofSeconds(60));
         }
     }
 

@@ -3,15 +3,15 @@ package io.oprelay.poller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oprelay.localkafka.LocalKafkaBroker;
-import io.oprelay.localkafka.LocalKafkaConfig;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
+import io.oprelay.support.HeldWebhook;
 import io.oprelay.support.RelayProcess;
-import io.oprelay.support.RelayTestProfiles;
+import io.oprelay.support.LocalBrokers;
 import io.oprelay.support.SimulatorClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -20,16 +20,17 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Kafka goes away under a running relay and comes back on the same address with its data: meanwhile the relay stays
- * up, publishes nothing, and says in readiness and in the feed status why; afterwards it resumes by itself and every
- * result, including those created during the outage, is published exactly once.
+ * Kafka goes away under a running relay (routing on, a router batch held open by a slow webhook) for longer than the
+ * router's {@code max.block.ms} and transaction timeout, and comes back on the same address with its data: meanwhile
+ * the relay stays up, publishes nothing, says in readiness why and stays live; afterwards it resumes by itself, every
+ * result, including those created during the outage, is published exactly once, and every expected hint and command
+ * is on its topic exactly once.
  */
 class KafkaOutageIT {
 
@@ -37,25 +38,24 @@ class KafkaOutageIT {
             "intelligence.operator-results.json", "intelligence.operator-results.text",
             "intelligence.operator-results.extraction", "intelligence.operator-results.other");
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String HINTS = "agent-assist.hints";
+    private static final String COMMANDS = "workflow.actions";
+    /** The router's producers give up on Kafka after this, and the broker aborts their transactions after that. */
+    private static final Duration MAX_BLOCK = Duration.ofSeconds(3);
+    private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(8);
 
     @TempDir
     Path data;
 
-    private LocalKafkaBroker broker;
-
-    @AfterEach
-    void stopBroker() {
-        if (broker != null) {
-            broker.stop();
-        }
-    }
+    @RegisterExtension
+    final LocalBrokers kafka = new LocalBrokers();
 
     @Test
     void whileKafkaIsDownTheRelayHoldsItsPlaceSaysWhyAndResumesByItselfExactlyOnce() throws Exception {
-        broker = new LocalKafkaBroker(brokerConfig(RelayTestProfiles.freePortPair(), data), Optional.empty());
-        broker.start();
-        String bootstrap = broker.bootstrapServers();
-        try (RelayProcess simulator = new RelayProcess("outage-simulator", Map.of(
+        LocalKafkaBroker broker = kafka.broker();
+        String bootstrap = kafka.bootstrap();
+        try (HeldWebhook webhook = new HeldWebhook(Duration.ofSeconds(30));
+             RelayProcess simulator = new RelayProcess("outage-simulator", Map.of(
                 "kafka.bootstrap.servers", bootstrap,
                 "relay.simulator.enabled", "true",
                 "relay.simulator.backlog", "1500",
@@ -70,17 +70,23 @@ class KafkaOutageIT {
                     "relay.twilio.password", "test-secret",
                     "relay.poller.page-size", "250",
                     "relay.poller.interval", "1S",
-                    "relay.routing.enabled", "false",
                     "relay.webhook.enabled", "false"));
+            settings.putAll(routing(webhook, data.resolve("rules.yaml")));
             try (RelayProcess relay = new RelayProcess("outage-relay", settings).start()
                     .awaitReady(Duration.ofSeconds(60))) {
                 Set<String> before = twilio.allIds();
                 awaitPublishedExactlyOnce(bootstrap, before, Duration.ofSeconds(90));
+                awaitRoutedExactlyOnce(bootstrap, Duration.ofSeconds(60));
 
+                // A router batch inside its transaction when Kafka goes: its webhooks wait until Kafka is gone.
+                webhook.hold();
+                twilio.add(100);
+                await().atMost(Duration.ofSeconds(30)).until(() -> webhook.waiting() > 0);
                 broker.stop();
+                long stoppedAt = System.nanoTime();
                 twilio.add(300);
                 Set<String> all = twilio.allIds();
-                assertThat(all).hasSize(1800);
+                assertThat(all).hasSize(1900);
 
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                     HttpResponse<String> ready = relay.get("/q/health/ready");
@@ -89,16 +95,90 @@ class KafkaOutageIT {
                             .containsPattern("(?s)\"name\"\\s*:\\s*\"Kafka\"\\s*,"
                                     + "\\s*\"status\"\\s*:\\s*\"DOWN\"");
                 });
+                webhook.release();
+                // Longer than the router's max.block.ms and its transaction timeout: the commit of the held batch
+                // times out, initTransactions() times out, and the worker rides it out: liveness stays UP.
+                Duration outage = TRANSACTION_TIMEOUT.plus(MAX_BLOCK);
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isGreaterThan(outage);
+                    assertThat(routerKafkaFailures(relay)).as("the router met Kafka's failures").isPositive();
+                    HttpResponse<String> live = relay.get("/q/health/live");
+                    assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+                });
                 assertThat(relay.alive()).as("the relay stays up while Kafka is away").isTrue();
 
                 broker.start();
                 relay.awaitReady(Duration.ofSeconds(120));
                 awaitPublishedExactlyOnce(bootstrap, all, Duration.ofSeconds(120));
+                awaitRoutedExactlyOnce(bootstrap, Duration.ofSeconds(60));
+                HttpResponse<String> live = relay.get("/q/health/live");
+                assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+                assertThat(relay.get("/q/health/ready").body()).as("the router thread never died")
+                        .doesNotContain("restarting after").doesNotContain("stopped:");
                 JsonNode feed = MAPPER.readTree(relay.send("GET", "/api/feeds/default", null).body());
                 assertThat(feed.path("kafkaHealthy").asBoolean()).as(feed.toString()).isTrue();
                 assertThat(relay.alive()).isTrue();
             }
         }
+    }
+
+    /** Routing on: every CLASSIFICATION result gives a hint (also POSTed to the webhook), every JSON one a command. */
+    private static Map<String, String> routing(HeldWebhook webhook, Path rules) throws java.io.IOException {
+        java.nio.file.Files.writeString(rules, """
+                rules:
+                  - name: every-classification
+                    when: { format: CLASSIFICATION }
+                    actions:
+                      - type: agent-assist
+                        message: "{{resultId}}"
+                        webhook: "%s"
+                  - name: every-json
+                    when: { format: JSON }
+                    actions:
+                      - type: workflow
+                        action: review
+                """.formatted(webhook.url("/hints")));
+        return Map.of(
+                "relay.routing.enabled", "true",
+                "relay.routing.rules-file", rules.toString(),
+                "relay.routing.producer.max-block", MAX_BLOCK.toMillis() + "ms",
+                "relay.routing.producer.transaction-timeout", TRANSACTION_TIMEOUT.toMillis() + "ms",
+                "relay.actions.require-https", "false",
+                "relay.actions.webhook-allow-list", "localhost",
+                "relay.actions.signing-secret", "outage-signing-secret",
+                "relay.actions.http.timeout", "40s");
+    }
+
+    /** Each CLASSIFICATION result committed has one hint, each JSON result one command, read_committed. */
+    private static void awaitRoutedExactlyOnce(String bootstrap, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            Set<String> classification = idsOn(bootstrap, TOPICS.get(0));
+            Set<String> json = idsOn(bootstrap, TOPICS.get(1));
+            Map<String, Integer> hints = CommittedReader.countByField(bootstrap, HINTS, "resultId");
+            Map<String, Integer> commands = CommittedReader.countByField(bootstrap, COMMANDS, "resultId");
+            assertThat(hints.keySet()).isEqualTo(classification);
+            assertThat(commands.keySet()).isEqualTo(json);
+            assertThat(hints.values()).as("one hint per result").allMatch(count -> count == 1);
+            assertThat(commands.values()).as("one command per result").allMatch(count -> count == 1);
+        });
+    }
+
+    private static Set<String> idsOn(String bootstrap, String topic) {
+        Set<String> ids = new java.util.HashSet<>();
+        for (ConsumerRecord<String, byte[]> record : CommittedReader.readAll(bootstrap, List.of(topic))) {
+            ids.add(EventContract.header(record, "ce_id"));
+        }
+        return ids;
+    }
+
+    private static double routerKafkaFailures(RelayProcess relay) throws Exception {
+        double total = 0;
+        for (String line : relay.get("/q/metrics").body().split("\n")) {
+            if (line.startsWith("relay_routing_kafka_failures_total")) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
     }
 
     private static void awaitPublishedExactlyOnce(String bootstrap, Set<String> expected, Duration within) {
@@ -112,29 +192,5 @@ class KafkaOutageIT {
         });
         assertThat(counts[0].values()).as("every result once").allMatch(count -> count == 1);
         assertThat(counts[0]).hasSameSizeAs(expected);
-    }
-
-    private static LocalKafkaConfig brokerConfig(int port, Path dir) {
-        return new LocalKafkaConfig() {
-            @Override
-            public boolean included() {
-                return true;
-            }
-
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public String dataDir() {
-                return dir.toString();
-            }
-
-            @Override
-            public int defaultPartitions() {
-                return 3;
-            }
-        };
     }
 }

@@ -1,6 +1,5 @@
-package io.oprelay.poller;
+package io.oprelay.kafka;
 
-import io.oprelay.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -18,32 +17,36 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 
 /**
- * Shares out the feeds among replicas with Kafka's own group membership: every replica joins one consumer group on
- * the checkpoint topic, and the replica assigned a partition owns the feeds whose checkpoints live there. The
- * partitions stay paused: membership is all that is wanted. A replica that dies stops heart-beating and loses its
- * partitions after the session timeout; one that shuts down leaves the group at once.
+ * Exclusive ownership of numbered units of work through Kafka's own group membership: every member joins one consumer
+ * group on a topic, and the member assigned partition {@code n} owns unit {@code n}. The partitions stay paused:
+ * membership is all that is wanted. A member that dies stops heart-beating and loses its partitions after the
+ * session timeout; one that stops leaves the group at once. Used for feeds (checkpoint partitions) and for the
+ * router's transactional-id slots.
+ *
+ * <p>{@code onGained} and {@code onLost} run on the membership thread, inside the rebalance: a unit lost is handed
+ * to the next member only once {@code onLost} returned, so it may wait for the unit's work to stop.
  */
-final class FeedOwnership implements Runnable {
+public final class GroupMembership implements Runnable {
 
-    private static final Logger LOG = Logger.getLogger(FeedOwnership.class);
+    private static final Logger LOG = Logger.getLogger(GroupMembership.class);
 
     private final KafkaClients clients;
     private final Map<String, Object> settings;
     private final String clientId;
     private final String groupId;
-    private volatile KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final IntConsumer onGained;
     private final IntConsumer onLost;
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running = true;
 
-    FeedOwnership(KafkaClients clients, PollerConfig config, String topic, String instanceId, IntConsumer onGained,
-                  IntConsumer onLost) {
-        long session = config.sessionTimeout().toMillis();
+    public GroupMembership(KafkaClients clients, String clientId, String groupId, String topic,
+                           Duration sessionTimeout, IntConsumer onGained, IntConsumer onLost) {
+        long session = sessionTimeout.toMillis();
         this.clients = clients;
-        this.clientId = "relay-feed-ownership-" + instanceId;
-        this.groupId = config.groupId();
+        this.clientId = clientId;
+        this.groupId = groupId;
         this.settings = Map.of(
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) session,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, session / 4),
@@ -65,7 +68,7 @@ final class FeedOwnership implements Runnable {
             }
             membership();
             if (running) {
-                LOG.warn("feed ownership: rejoining the group in 2 s");
+                LOG.warnf("group %s: rejoining in 2 s", groupId);
                 try {
                     Thread.sleep(2000);
                 } catch (InterruptedException e) {
@@ -88,7 +91,7 @@ final class FeedOwnership implements Runnable {
                         }
                     }
                     if (!partitions.isEmpty()) {
-                        LOG.infof("feed ownership: now holding checkpoint partitions %s", owned);
+                        LOG.infof("group %s: now holding partitions %s of %s", groupId, owned, topic);
                     }
                 }
 
@@ -106,9 +109,9 @@ final class FeedOwnership implements Runnable {
                 consumer.poll(Duration.ofMillis(500));
             }
         } catch (WakeupException e) {
-            LOG.debug("feed ownership: woken up to stop");
+            LOG.debugf("group %s: woken up to stop", groupId);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "feed ownership loop failed");
+            LOG.warnf(e, "group %s: membership loop failed", groupId);
         } finally {
             release(owned.stream().map(p -> new TopicPartition(topic, p)).toList());
             consumer.close(Duration.ofSeconds(5));
@@ -123,8 +126,13 @@ final class FeedOwnership implements Runnable {
         }
     }
 
-    /** Leaves the group (handing the feeds over at once); returns when the loop has ended. */
-    void stop() {
+    /** Partitions held now. */
+    public Set<Integer> owned() {
+        return Set.copyOf(owned);
+    }
+
+    /** Leaves the group (handing the units over at once); the loop ends soon after. */
+    public void stop() {
         running = false;
         KafkaConsumer<String, byte[]> current = consumer;
         if (current != null) {
