@@ -3,6 +3,7 @@ package io.oprelay.webhook;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.oprelay.api.Problem;
 import io.oprelay.poller.PollerService;
+import io.oprelay.poller.PushQueueFullException;
 import io.oprelay.publisher.PublishFailedException;
 import io.oprelay.twilio.OperatorResultParser;
 import io.oprelay.twilio.RawResult;
@@ -100,7 +101,13 @@ public class RuleExecutionResource {
         }
         PollerService.PushResult pushed;
         try {
-            pushed = poller.push(execution.operatorResults(), config.commitTimeout());
+            pushed = poller.push(execution.operatorResults(), config.commitTimeout(), config.maxQueuedResults());
+        } catch (PushQueueFullException e) {
+            metrics.request("queue_full");
+            LOG.debugf("webhook: results of conversation %s refused: %s", execution.conversationId(), e.getMessage());
+            return Response.fromResponse(Problem.response(Response.Status.SERVICE_UNAVAILABLE, "too many webhook"
+                    + " results are waiting to be published; retry later (the poller publishes them in any case)"))
+                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
         } catch (PublishFailedException e) {
             metrics.request("unavailable");
             LOG.warnf("webhook: results of conversation %s not published now (%s); Twilio may retry, the poller"
