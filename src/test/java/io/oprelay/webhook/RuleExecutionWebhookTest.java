@@ -1,7 +1,6 @@
 package io.oprelay.webhook;
 
 import io.oprelay.events.TopicsConfig;
-import io.oprelay.poller.FeedStatus;
 import io.oprelay.kafka.KafkaClients;
 import io.oprelay.poller.PollerConfig;
 import io.oprelay.poller.PollerService;
@@ -61,8 +60,7 @@ class RuleExecutionWebhookTest {
 
     @BeforeEach
     void defaultFeedRunsHere() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> poller.runsHere("default")
-                && poller.status("default").map(s -> s.state() != FeedStatus.State.STARTING).orElse(false));
+        RuleExecutionWebhooks.awaitDefaultFeedRunsHere(poller);
     }
 
     @AfterEach

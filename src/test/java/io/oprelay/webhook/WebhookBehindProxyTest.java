@@ -1,9 +1,9 @@
 package io.oprelay.webhook;
 
-import io.oprelay.poller.FeedStatus;
 import io.oprelay.poller.PollerService;
 import io.oprelay.simulator.Simulator;
 import io.oprelay.support.RawHttp;
+import io.oprelay.support.RuleExecutionWebhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +20,6 @@ import static io.oprelay.support.RuleExecutionWebhooks.body;
 import static io.oprelay.support.RuleExecutionWebhooks.pathFor;
 import static io.oprelay.support.RuleExecutionWebhooks.sign;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Without a public base URL but with Quarkus' proxy forwarding on (the ingress' address trusted), the URL checked is
@@ -49,8 +47,7 @@ class WebhookBehindProxyTest {
 
     @BeforeEach
     void defaultFeedRunsHere() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> poller.runsHere("default")
-                && poller.status("default").map(s -> s.state() != FeedStatus.State.STARTING).orElse(false));
+        RuleExecutionWebhooks.awaitDefaultFeedRunsHere(poller);
         simulator.setEnabled(false);
     }
 

@@ -1,9 +1,9 @@
 package io.oprelay.webhook;
 
-import io.oprelay.poller.FeedStatus;
 import io.oprelay.poller.PollerService;
 import io.oprelay.simulator.Simulator;
 import io.oprelay.support.RawHttp;
+import io.oprelay.support.RuleExecutionWebhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +20,6 @@ import static io.oprelay.support.RuleExecutionWebhooks.body;
 import static io.oprelay.support.RuleExecutionWebhooks.pathFor;
 import static io.oprelay.support.RuleExecutionWebhooks.sign;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * With {@code relay.webhook.public-base-url} set, as behind a TLS ingress, the signature is checked against that URL
@@ -47,8 +45,7 @@ class WebhookPublicBaseUrlTest {
 
     @BeforeEach
     void defaultFeedRunsHere() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> poller.runsHere("default")
-                && poller.status("default").map(s -> s.state() != FeedStatus.State.STARTING).orElse(false));
+        RuleExecutionWebhooks.awaitDefaultFeedRunsHere(poller);
         simulator.setEnabled(false);
     }
 
