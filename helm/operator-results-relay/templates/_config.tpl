@@ -22,8 +22,9 @@ kafka.ssl.keystore.type={{ $v.kafka.tls.keystoreType }}
 kafka.ssl.keystore.password=${KAFKA_SSL_KEYSTORE_PASSWORD}
 {{- end }}
 
-# HTTP
+# HTTP: the API, webhook and stream on containerPort; /q/* (health, metrics, OpenAPI) on the management port
 quarkus.http.port={{ $v.containerPort }}
+quarkus.management.port={{ $v.managementPort }}
 
 # Twilio (credentials come from RELAY_TWILIO_USERNAME and RELAY_TWILIO_PASSWORD)
 relay.simulator.enabled={{ $v.simulator.enabled }}

@@ -30,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -58,6 +59,7 @@ final class FeedRunner implements Runnable {
     private final FeedStatus status;
     private final RetentionWorker retention;
     private final ConcurrentLinkedQueue<PushedBatch> pushed = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedResults = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private ExecutorService fetcher;
@@ -146,7 +148,7 @@ final class FeedRunner implements Runnable {
             fetcher.shutdownNow();
             PublishFailedException released = new PublishFailedException("feed " + feed.name()
                     + " was released by this instance", null);
-            for (PushedBatch batch; (batch = pushed.poll()) != null; ) {
+            for (PushedBatch batch; (batch = take()) != null; ) {
                 batch.done().completeExceptionally(released);
             }
             publisher.close();
@@ -370,8 +372,13 @@ final class FeedRunner implements Runnable {
         }
         flush();
         List<PushedBatch> batches = new ArrayList<>();
-        for (PushedBatch batch; (batch = pushed.poll()) != null; ) {
-            batches.add(batch);
+        for (PushedBatch batch; (batch = take()) != null; ) {
+            if (!batch.done().isDone()) {
+                batches.add(batch);
+            }
+        }
+        if (batches.isEmpty()) {
+            return;
         }
         if (cursor == null) {
             PublishFailedException notReady = new PublishFailedException("feed " + feed.name()
@@ -461,16 +468,35 @@ final class FeedRunner implements Runnable {
 
     /**
      * Queues results pushed by a webhook for this feed; the future completes once their transaction committed (or
-     * fails with the reason nothing was published).
+     * fails with the reason nothing was published). When {@code maxQueued} results are already waiting, the push is
+     * refused at once with {@link PushQueueFullException} (a push into an empty queue is always taken, whatever its
+     * size). A caller that gives up cancels the future: the batch then leaves the queue and is not published by this
+     * path (the poller publishes its results, as it would had the webhook never come).
      */
-    CompletableFuture<PushOutcome> push(List<RawResult> results) {
+    CompletableFuture<PushOutcome> push(List<RawResult> results, int maxQueued) {
         CompletableFuture<PushOutcome> done = new CompletableFuture<>();
         if (!running) {
             done.completeExceptionally(new PublishFailedException("feed " + feed.name()
                     + " is being released by this instance", null));
             return done;
         }
-        pushed.add(new PushedBatch(List.copyOf(results), done));
+        int size = results.size();
+        int before = queuedResults.getAndUpdate(queued -> queued == 0 || queued + size <= maxQueued
+                ? queued + size : queued);
+        if (before != 0 && before + size > maxQueued) {
+            metrics.pushRefused(feed.name());
+            done.completeExceptionally(new PushQueueFullException("feed " + feed.name() + " has " + before
+                    + " pushed result(s) waiting, the most relay.webhook.max-queued-results allows"));
+            return done;
+        }
+        PushedBatch batch = new PushedBatch(List.copyOf(results), done);
+        pushed.add(batch);
+        done.whenComplete((outcome, failure) -> {
+            if (done.isCancelled() && pushed.remove(batch)) {
+                queuedResults.addAndGet(-batch.results().size());
+                metrics.pushAbandoned(feed.name());
+            }
+        });
         lock.lock();
         try {
             wake.signalAll();
@@ -482,6 +508,15 @@ final class FeedRunner implements Runnable {
                     + " is being released by this instance", null));
         }
         return done;
+    }
+
+    /** The next queued batch, no longer counted against the bound, or null. */
+    private PushedBatch take() {
+        PushedBatch batch = pushed.poll();
+        if (batch != null) {
+            queuedResults.addAndGet(-batch.results().size());
+        }
+        return batch;
     }
 
     /** Starts a sweep now instead of at the end of the current pause. */

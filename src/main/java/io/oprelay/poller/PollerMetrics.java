@@ -43,6 +43,20 @@ public class PollerMetrics {
                 .tag("feed", feed).tag("kind", kind).register(registry).increment();
     }
 
+    /** A webhook's results refused because the feed's queue of pushed results was full. */
+    public void pushRefused(String feed) {
+        Counter.builder("relay.poller.push.refused")
+                .description("Webhook pushes refused because the feed's queue of pushed results was full")
+                .tag("feed", feed).register(registry).increment();
+    }
+
+    /** A webhook's results dropped from the queue because the webhook stopped waiting for them. */
+    public void pushAbandoned(String feed) {
+        Counter.builder("relay.poller.push.abandoned")
+                .description("Queued webhook pushes dropped unpublished because their webhook stopped waiting")
+                .tag("feed", feed).register(registry).increment();
+    }
+
     /** Seconds between now and the feed's complete-through mark. */
     public void checkpointLag(String feed, Supplier<Instant> completeThrough) {
         registry.gauge("relay.poller.checkpoint.lag.seconds", java.util.List.of(io.micrometer.core.instrument.Tag.of(

@@ -234,11 +234,14 @@ public class PollerService {
     /**
      * Hands results pushed by a webhook to the feeds that select them. Each feed running here publishes them through
      * its own loop and window, so a result that feed has already published (by either path) is not published again;
-     * this waits until those transactions committed.
+     * this waits until those transactions committed. When it gives up (a timeout, a failure, a full queue) the
+     * batches still queued are withdrawn, so this path does not publish them later; the poller does.
      *
+     * @param maxQueued results a feed may hold queued; a push beyond that is refused at once
+     * @throws PushQueueFullException when a selecting feed's queue is full
      * @throws PublishFailedException when a transaction failed or did not commit within {@code timeout}
      */
-    public PushResult push(List<RawResult> results, Duration timeout) {
+    public PushResult push(List<RawResult> results, Duration timeout, int maxQueued) {
         Map<String, List<RawResult>> byFeed = new LinkedHashMap<>();
         int deferred = 0;
         int unselected = 0;
@@ -268,28 +271,44 @@ public class PollerService {
                 pending.add(CompletableFuture.failedFuture(new PublishFailedException("feed " + name
                         + " was released by this instance meanwhile", null)));
             } else {
-                pending.add(current.runner().push(batch));
+                pending.add(current.runner().push(batch, maxQueued));
             }
         });
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int published = 0;
-        int already = 0;
-        for (CompletableFuture<PushOutcome> future : pending) {
-            try {
-                PushOutcome outcome = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        try {
+            for (CompletableFuture<PushOutcome> future : pending) {
+                if (future.isCompletedExceptionally()) {
+                    awaitOne(future, 0, timeout);
+                }
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int published = 0;
+            int already = 0;
+            for (CompletableFuture<PushOutcome> future : pending) {
+                PushOutcome outcome = awaitOne(future, Math.max(0, deadline - System.nanoTime()), timeout);
                 published += outcome.published();
                 already += outcome.alreadyPublished();
-            } catch (TimeoutException e) {
-                throw new PublishFailedException("the transaction did not commit within " + timeout, e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                throw new PublishFailedException(cause.getMessage(), cause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PublishFailedException("interrupted while waiting for the transaction", e);
             }
+            return new PushResult(published, already, deferred, unselected);
+        } finally {
+            pending.forEach(future -> future.cancel(false));
         }
-        return new PushResult(published, already, deferred, unselected);
+    }
+
+    private static PushOutcome awaitOne(CompletableFuture<PushOutcome> future, long nanos, Duration timeout) {
+        try {
+            return future.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new PublishFailedException("the transaction did not commit within " + timeout, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof PushQueueFullException full) {
+                throw full;
+            }
+            throw new PublishFailedException(cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishFailedException("interrupted while waiting for the transaction", e);
+        }
     }
 
     /** Whether the feed runs on this instance now. */

@@ -3,6 +3,7 @@ package io.oprelay.webhook;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.oprelay.api.Problem;
 import io.oprelay.poller.PollerService;
+import io.oprelay.poller.PushQueueFullException;
 import io.oprelay.publisher.PublishFailedException;
 import io.oprelay.twilio.OperatorResultParser;
 import io.oprelay.twilio.RawResult;
@@ -20,19 +21,18 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Receives Twilio Rule Execution webhooks: checks the signature and the body hash, then hands the results to the
- * feeds that select them and answers once their transaction committed. Twilio retries what is not answered 2xx.
+ * Receives Twilio Rule Execution webhooks: once {@link WebhookSignatureFilter} has checked the signature over the
+ * URL (before the body is read), reads the body up to the size limit, checks that it is the one {@code bodySHA256}
+ * names, then hands the results to the feeds that select them and answers once their transaction committed. Twilio retries what is not answered 2xx.
  */
 @Path(RuleExecutionResource.PATH)
 public class RuleExecutionResource {
 
     static final String PATH = "/webhooks/twilio/rule-execution";
-    static final String SIGNATURE_HEADER = "X-Twilio-Signature";
     static final String SERVER_TIMING = "Server-Timing";
     private static final Logger LOG = Logger.getLogger(RuleExecutionResource.class);
     private static final String RETRY_AFTER_SECONDS = "5";
@@ -52,31 +52,23 @@ public class RuleExecutionResource {
     private final WebhookConfig config;
     private final PollerService poller;
     private final WebhookMetrics metrics;
+    private final WebhookVerifier verifier;
     private final OperatorResultParser parser = new OperatorResultParser();
-    private final TwilioSignature signature;
 
-    public RuleExecutionResource(WebhookConfig config, PollerService poller, WebhookMetrics metrics) {
+    public RuleExecutionResource(WebhookConfig config, PollerService poller, WebhookMetrics metrics,
+                                 WebhookVerifier verifier) {
         this.config = config;
         this.poller = poller;
         this.metrics = metrics;
-        this.signature = config.authToken().filter(token -> !token.isBlank()).map(TwilioSignature::new).orElse(null);
+        this.verifier = verifier;
     }
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Twilio Rule Execution webhook (signed with X-Twilio-Signature); publishes its results")
+    @TwilioSigned
     public Response receive(InputStream input, @Context HttpHeaders headers, @Context UriInfo uri) {
         long received = System.nanoTime();
-        if (!config.enabled()) {
-            return Problem.response(Response.Status.NOT_FOUND, "the webhook receiver is disabled"
-                    + " (relay.webhook.enabled=false)");
-        }
-        if (signature == null) {
-            metrics.request("not_configured");
-            return Problem.response(Response.Status.SERVICE_UNAVAILABLE, "relay.webhook.auth-token (env"
-                    + " RELAY_WEBHOOK_AUTH_TOKEN) is not set, so no webhook signature can be checked and none is"
-                    + " accepted; set it to the Twilio Auth Token of the account");
-        }
         long limit = config.maxBodySize().asLongValue();
         byte[] body;
         try {
@@ -90,12 +82,8 @@ public class RuleExecutionResource {
             return Problem.response(413, "Content Too Large", "the body is larger than relay.webhook.max-body-size ("
                     + limit + " bytes)");
         }
-        String url = signedUrl(uri.getRequestUri());
-        if (!signature.signs(headers.getHeaderString(SIGNATURE_HEADER), url)
-                || !TwilioSignature.hashes(uri.getQueryParameters().getFirst("bodySHA256"), body)) {
-            metrics.request("rejected");
-            LOG.debugf("webhook rejected: signature or body hash does not verify for %s", uri.getRequestUri().getPath());
-            return Problem.response(Response.Status.FORBIDDEN, "the request is not signed by Twilio for this URL");
+        if (!TwilioSignature.hashes(uri.getQueryParameters().getFirst(WebhookVerifier.BODY_HASH_PARAMETER), body)) {
+            return verifier.rejected(uri.getRequestUri());
         }
         RuleExecution execution;
         try {
@@ -113,7 +101,13 @@ public class RuleExecutionResource {
         }
         PollerService.PushResult pushed;
         try {
-            pushed = poller.push(execution.operatorResults(), config.commitTimeout());
+            pushed = poller.push(execution.operatorResults(), config.commitTimeout(), config.maxQueuedResults());
+        } catch (PushQueueFullException e) {
+            metrics.request("queue_full");
+            LOG.debugf("webhook: results of conversation %s refused: %s", execution.conversationId(), e.getMessage());
+            return Response.fromResponse(Problem.response(Response.Status.SERVICE_UNAVAILABLE, "too many webhook"
+                    + " results are waiting to be published; retry later (the poller publishes them in any case)"))
+                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
         } catch (PublishFailedException e) {
             metrics.request("unavailable");
             LOG.warnf("webhook: results of conversation %s not published now (%s); Twilio may retry, the poller"
@@ -154,13 +148,5 @@ public class RuleExecutionResource {
         }
         byte[] body = input.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         return body.length > limit ? null : body;
-    }
-
-    /** The URL Twilio signed: the public base (or the request's own scheme and host), the path and the query. */
-    String signedUrl(URI request) {
-        String query = request.getRawQuery() == null ? "" : "?" + request.getRawQuery();
-        return config.publicBaseUrl().filter(base -> !base.isBlank())
-                .map(base -> base.replaceAll("/+$", "") + request.getRawPath() + query)
-                .orElseGet(request::toString);
     }
 }

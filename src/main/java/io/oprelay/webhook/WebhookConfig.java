@@ -33,4 +33,11 @@ public interface WebhookConfig {
     /** How long a webhook waits for the transaction of its results before it is answered 503. */
     @WithDefault("5S")
     Duration commitTimeout();
+
+    /**
+     * Results of webhooks a feed may hold queued for its loop; a webhook beyond that is answered 503 with
+     * {@code Retry-After} (a webhook arriving at an empty queue is always taken).
+     */
+    @WithDefault("10000")
+    int maxQueuedResults();
 }

@@ -17,7 +17,10 @@ public class WebhookMetrics {
         this.registry = registry;
     }
 
-    /** One request, by outcome: published, deferred, rejected, malformed, too_large, unavailable, not_configured. */
+    /**
+     * One request, by outcome: published, deferred, rejected, malformed, too_large, queue_full, unavailable,
+     * not_configured.
+     */
     public void request(String outcome) {
         Counter.builder("relay.webhook.requests").description("Rule Execution webhooks received, by outcome")
                 .tag("outcome", outcome).register(registry).increment();

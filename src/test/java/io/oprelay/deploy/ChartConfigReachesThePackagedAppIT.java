@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The chart's contract with the image: the packaged application, started in a working directory holding the
  * application.properties that the chart renders (as at /deployments/config in the pod), takes its settings from it.
- * The chart's self-contained value set (the simulator as Twilio) must give a pod that becomes ready and publishes.
+ * The chart's self-contained value set (the simulator as Twilio) must give a pod that becomes ready (on the management
+ * port the chart's probes use) and publishes.
  */
 class ChartConfigReachesThePackagedAppIT {
 
@@ -46,9 +47,10 @@ class ChartConfigReachesThePackagedAppIT {
     }
 
     @Test
-    void theSimulatorValueSetGivesAReadyRelayThatPublishesOnThePortItSets(@TempDir Path workDir) throws Exception {
+    void theSimulatorValueSetGivesAReadyRelayThatPublishesOnThePortsItSets(@TempDir Path workDir) throws Exception {
         int port = freePort();
-        String properties = HelmChart.render("simulator", Map.of("containerPort", port))
+        int managementPort = freePort();
+        String properties = HelmChart.render("simulator", Map.of("containerPort", port, "managementPort", managementPort))
                 .one("ConfigMap").path("data").path("application.properties").asText();
         Files.createDirectories(workDir.resolve("config"));
         Files.writeString(workDir.resolve("config").resolve("application.properties"), properties);
@@ -63,8 +65,8 @@ class ChartConfigReachesThePackagedAppIT {
         Process relay = builder.start();
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build();
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
+                    + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build();
             HttpRequest feeds = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/feeds"))
                     .timeout(Duration.ofSeconds(5)).build();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()

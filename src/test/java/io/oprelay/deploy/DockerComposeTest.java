@@ -86,7 +86,29 @@ class DockerComposeTest {
                 .isEqualTo("service_healthy");
         assertThat(env.path("RELAY_TWILIO_USERNAME").asText()).isNotEmpty();
         assertThat(env.path("RELAY_TWILIO_PASSWORD").asText()).isNotEmpty();
-        assertThat(env.path("RELAY_API_KEY").asText()).isNotEmpty();
-        assertThat(texts(relay.path("ports"))).containsExactly("8080:8080");
+    }
+
+    @Test
+    void everyPublishedPortIsBoundToLoopbackOnly() {
+        List<String> published = new java.util.ArrayList<>();
+        services.forEach(service -> published.addAll(texts(service.path("ports"))));
+        assertThat(published).isNotEmpty().allSatisfy(port -> assertThat(port).startsWith("127.0.0.1:"));
+        assertThat(texts(services.path("relay").path("ports")))
+                .containsExactly("127.0.0.1:8080:8080", "127.0.0.1:9000:9000");
+    }
+
+    @Test
+    void theAdminApiKeyHasNoFallbackAndMustBeSet() {
+        String key = services.path("relay").path("environment").path("RELAY_API_KEY").asText();
+        assertThat(key).as("compose stops with this message when RELAY_API_KEY is unset or empty")
+                .startsWith("${RELAY_API_KEY:?set RELAY_API_KEY").endsWith("}").doesNotContain(":-");
+    }
+
+    @Test
+    void healthChecksAskTheManagementPort() {
+        for (String name : List.of("relay", "twilio-simulator")) {
+            String check = String.join(" ", texts(services.path(name).path("healthcheck").path("test")));
+            assertThat(check).as(name).contains("/dev/tcp/127.0.0.1/9000").contains("/q/health/");
+        }
     }
 }

@@ -24,7 +24,7 @@ class DockerfileTest {
         assertThat(copySources(JVM).get(copySources(JVM).size() - 1)).as("application classes last")
                 .isEqualTo("target/quarkus-app/app/");
         assertThat(arguments(JVM, "WORKDIR")).containsExactly("/deployments");
-        assertThat(arguments(JVM, "EXPOSE")).containsExactly("8080");
+        assertThat(arguments(JVM, "EXPOSE")).containsExactly("8080 9000");
         assertThat(String.join(" ", arguments(JVM, "ENTRYPOINT"))).contains("exec java").contains("$JAVA_OPTS_APPEND")
                 .contains("-jar /deployments/quarkus-run.jar");
         assertThat(String.join(" ", arguments(JVM, "ENV"))).contains("-XX:MaxRAMPercentage=")

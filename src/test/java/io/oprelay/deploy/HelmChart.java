@@ -165,6 +165,12 @@ final class HelmChart {
             return found.get(0);
         }
 
+        /** The resource of this kind and name. */
+        JsonNode named(String kind, String name) {
+            return ofKind(kind).stream().filter(d -> name.equals(d.path("metadata").path("name").asText()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in:\n" + text));
+        }
+
         boolean has(String kind) {
             return !ofKind(kind).isEmpty();
         }

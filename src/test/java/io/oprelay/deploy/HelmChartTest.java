@@ -51,16 +51,32 @@ class HelmChartTest {
     }
 
     @Test
-    void probesWatchTheQuarkusHealthEndpointsOnTheHttpPort() {
-        JsonNode container = render("default").relayContainer();
-        assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(8080);
-        assertThat(container.path("ports").get(0).path("name").asText()).isEqualTo("http");
+    void probesWatchTheQuarkusHealthEndpointsOnTheManagementPort() {
+        Manifests manifests = render("default");
+        JsonNode container = manifests.relayContainer();
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+        assertThat(ports).containsExactly(Map.entry("http", 8080), Map.entry("management", 9000));
+        assertThat(manifests.applicationProperties()).containsEntry("quarkus.http.port", "8080")
+                .containsEntry("quarkus.management.port", "9000");
         assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
         assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
         assertThat(container.path("startupProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
-            assertThat(container.path(probe).path("httpGet").path("port").asText()).as(probe).isEqualTo("http");
+            assertThat(container.path(probe).path("httpGet").path("port").asText()).as(probe).isEqualTo("management");
         }
+        JsonNode moved = render("default", Map.of("managementPort", 9100)).relayContainer();
+        assertThat(moved.path("ports").get(1).path("containerPort").asInt()).isEqualTo(9100);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "service-monitor"})
+    void theServiceCarriesTheHttpPortAloneAndTheManagementPortStaysOffIt(String valueSet) {
+        Manifests manifests = render(valueSet);
+        JsonNode service = manifests.named("Service", FULLNAME);
+        assertThat(service.path("spec").path("ports")).hasSize(1);
+        assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText()).isEqualTo("http");
+        assertThat(service.toString()).doesNotContain("9000").doesNotContain("management");
     }
 
     @ParameterizedTest
@@ -82,21 +98,26 @@ class HelmChartTest {
         JsonNode podLabels = manifests.deployment().path("spec").path("template").path("metadata").path("labels");
         Map<String, String> selector = strings(manifests.deployment().path("spec").path("selector").path("matchLabels"));
         assertThat(strings(podLabels)).containsAllEntriesOf(selector);
-        assertThat(strings(manifests.one("Service").path("spec").path("selector"))).isEqualTo(selector);
+        assertThat(strings(manifests.named("Service", FULLNAME).path("spec").path("selector"))).isEqualTo(selector);
+        assertThat(strings(manifests.named("Service", FULLNAME + "-metrics").path("spec").path("selector")))
+                .isEqualTo(selector);
         assertThat(strings(manifests.one("PodDisruptionBudget").path("spec").path("selector").path("matchLabels")))
                 .isEqualTo(selector);
         assertThat(strings(manifests.one("ServiceMonitor").path("spec").path("selector").path("matchLabels")))
-                .isEqualTo(selector);
+                .containsAllEntriesOf(selector).containsEntry("operator-results-relay/metrics", "true");
+        assertThat(strings(manifests.named("Service", FULLNAME).path("metadata").path("labels")))
+                .as("the ServiceMonitor must not pick the relay's Service").doesNotContainKey("operator-results-relay/metrics");
     }
 
     @Test
-    void helmTestPodChecksReadinessThroughTheServiceWithoutJoiningIt(@TempDir Path workDir) {
+    void helmTestPodReachesAReadyPodThroughTheServiceWithoutJoiningIt(@TempDir Path workDir) {
         Manifests manifests = HelmChart.renderHooks("default", workDir);
         JsonNode test = manifests.ofKind("Pod").stream()
                 .filter(p -> "test".equals(p.path("metadata").path("annotations").path(HelmChart.HOOK_ANNOTATION).asText()))
                 .findFirst().orElseThrow(() -> new AssertionError("no helm test pod"));
         assertThat(String.join(" ", texts(test.path("spec").path("containers").get(0).path("command"))))
-                .endsWith("http://" + FULLNAME + ":8080/q/health/ready");
+                .as("the Service routes to ready pods only; /q/health is on the management port, not in it")
+                .endsWith("http://" + FULLNAME + ":8080/asyncapi.yaml");
         Map<String, String> selector = strings(manifests.one("Service").path("spec").path("selector"));
         assertThat(strings(test.path("metadata").path("labels")).entrySet().containsAll(selector.entrySet()))
                 .as("the test pod must not match the Service selector").isFalse();
@@ -250,7 +271,8 @@ class HelmChartTest {
         Manifests byAnnotations = render("default");
         assertThat(byAnnotations.has("ServiceMonitor")).isFalse();
         assertThat(podAnnotations(byAnnotations)).containsEntry("prometheus.io/scrape", "true")
-                .containsEntry("prometheus.io/path", "/q/metrics").containsEntry("prometheus.io/port", "8080");
+                .containsEntry("prometheus.io/path", "/q/metrics").containsEntry("prometheus.io/port", "9000");
+        assertThat(byAnnotations.ofKind("Service")).as("no metrics Service without the ServiceMonitor").hasSize(1);
 
         Manifests byServiceMonitor = render("default", Map.of("metrics.serviceMonitor.enabled", true,
                 "metrics.serviceMonitor.namespace", "monitoring", "metrics.serviceMonitor.labels.release", "prom"));
@@ -261,7 +283,11 @@ class HelmChartTest {
         assertThat(texts(serviceMonitor.path("spec").path("namespaceSelector").path("matchNames")))
                 .containsExactly(HelmChart.NAMESPACE);
         JsonNode endpoint = serviceMonitor.path("spec").path("endpoints").get(0);
-        assertThat(endpoint.path("port").asText()).isEqualTo("http");
+        assertThat(endpoint.path("port").asText()).isEqualTo("management");
+        JsonNode metricsService = byServiceMonitor.named("Service", FULLNAME + "-metrics");
+        assertThat(metricsService.path("spec").path("clusterIP").asText()).isEqualTo("None");
+        assertThat(metricsService.path("spec").path("ports").get(0).path("name").asText()).isEqualTo("management");
+        assertThat(metricsService.path("spec").path("ports").get(0).path("targetPort").asText()).isEqualTo("management");
         assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
         assertThat(podAnnotations(byServiceMonitor)).doesNotContainKey("prometheus.io/scrape");
     }
@@ -333,21 +359,50 @@ class HelmChartTest {
     }
 
     @Test
-    void theNetworkPolicyCanConfineTrafficToClientsAndListedDestinations() {
-        JsonNode open = render("default").one("NetworkPolicy").path("spec");
-        assertThat(open.path("ingress").get(0).has("from")).as("allowExternal admits any source").isFalse();
-        assertThat(open.path("egress").get(0).size()).as("allowExternalEgress admits any destination").isZero();
-
-        JsonNode closed = render("default", Map.of("networkPolicy.allowExternal", false,
-                "networkPolicy.allowExternalEgress", false,
-                "networkPolicy.extraEgress[0].ports[0].port", 9092)).one("NetworkPolicy").path("spec");
-        JsonNode from = closed.path("ingress").get(0).path("from");
+    void theDefaultNetworkPolicyAdmitsOnlyTheIngressControllerClientsAndPrometheus() {
+        JsonNode policy = render("default").one("NetworkPolicy").path("spec");
+        JsonNode app = policy.path("ingress").get(0);
+        assertThat(app.path("ports").get(0).path("port").asInt()).isEqualTo(8080);
+        assertThat(app.path("ports")).hasSize(1);
+        JsonNode from = app.path("from");
+        assertThat(from).as("no rule admits every source").isNotEmpty();
+        from.forEach(peer -> assertThat(peer.size()).as("an empty peer admits everybody").isPositive());
         assertThat(from.get(0).path("podSelector").path("matchLabels").path(FULLNAME + "-client").asText())
                 .isEqualTo("true");
-        assertThat(closed.path("ingress").get(0).path("ports").get(0).path("port").asInt()).isEqualTo(8080);
+        assertThat(from.toString()).contains("\"kubernetes.io/metadata.name\":\"ingress-nginx\"");
+        JsonNode management = policy.path("ingress").get(1);
+        assertThat(management.path("ports").get(0).path("port").asInt()).isEqualTo(9000);
+        assertThat(management.path("from").get(0).path("namespaceSelector").path("matchLabels")
+                .path("kubernetes.io/metadata.name").asText()).isEqualTo("monitoring");
+        assertThat(policy.path("ingress")).hasSize(2);
+    }
+
+    @Test
+    void theDefaultNetworkPolicyLetsOutOnlyDnsKafkaAndHttps() {
+        JsonNode policy = render("default", Map.of("kafka.bootstrapServers", "kafka-0.kafka:9092,kafka-1.kafka:9093"))
+                .one("NetworkPolicy").path("spec");
         List<Integer> egressPorts = new ArrayList<>();
-        closed.path("egress").forEach(rule -> rule.path("ports").forEach(p -> egressPorts.add(p.path("port").asInt())));
-        assertThat(egressPorts).containsExactlyInAnyOrder(53, 53, 9092);
+        policy.path("egress").forEach(rule -> {
+            assertThat(rule.size()).as("an empty egress rule lets everything out").isPositive();
+            rule.path("ports").forEach(p -> egressPorts.add(p.path("port").asInt()));
+        });
+        assertThat(egressPorts).containsExactlyInAnyOrder(53, 53, 9092, 9093, 443);
+
+        JsonNode listed = render("default", Map.of("networkPolicy.kafkaPorts[0]", 19092,
+                "networkPolicy.extraEgress[0].ports[0].port", 8443)).one("NetworkPolicy").path("spec");
+        List<Integer> listedPorts = new ArrayList<>();
+        listed.path("egress").forEach(rule -> rule.path("ports").forEach(p -> listedPorts.add(p.path("port").asInt())));
+        assertThat(listedPorts).containsExactlyInAnyOrder(53, 53, 19092, 443, 8443);
+    }
+
+    @Test
+    void theNetworkPolicyCanStillBeOpenedExplicitly() {
+        JsonNode open = render("default", Map.of("networkPolicy.allowExternal", true,
+                "networkPolicy.allowExternalEgress", true)).one("NetworkPolicy").path("spec");
+        assertThat(open.path("ingress").get(0).has("from")).as("allowExternal admits any source").isFalse();
+        assertThat(open.path("egress").get(0).size()).as("allowExternalEgress admits any destination").isZero();
+        JsonNode noMetrics = render("default", Map.of("metrics.enabled", false)).one("NetworkPolicy").path("spec");
+        assertThat(noMetrics.path("ingress")).as("nobody reaches the management port").hasSize(1);
     }
 
     @Test

@@ -91,6 +91,10 @@ class HelmValuesTest {
                 .hasMessageContaining("/mode");
         assertThatThrownBy(() -> render("default", Map.of("webhook.enabled", true)))
                 .hasMessageContaining("/webhook/authToken");
+        assertThatThrownBy(() -> render("default", Map.of("managementPort", 8080)))
+                .hasMessageContaining("/managementPort");
+        assertThatThrownBy(() -> render("default", Map.of("networkPolicy.ingressController.namespaceSelector.app",
+                "nginx"))).hasMessageContaining("/networkPolicy/ingressController/namespaceSelector");
         assertThatThrownBy(() -> render("default", Map.of("kafka.sasl.mechanism", "PLAIN")))
                 .hasMessageContaining("/kafka/sasl/jaasConfig");
         assertThatThrownBy(() -> render("default", Map.of("kafka.tls.truststoreKey", "ca.p12",
@@ -191,5 +195,18 @@ class HelmValuesTest {
         } else {
             undocumented.add(path);
         }
+    }
+
+    @Test
+    void anExposedWebhookNeedsThePublicBaseUrlThatTwilioSigns() {
+        assertThatThrownBy(() -> render("default", Map.of("webhook.enabled", true,
+                "webhook.authToken", "twilio-auth-token")))
+                .hasMessageContaining("/webhook/publicBaseUrl");
+        assertThatThrownBy(() -> render("default", Map.of("webhook.enabled", true,
+                "webhook.authToken", "twilio-auth-token", "webhook.publicBaseUrl", "relay.example.com")))
+                .hasMessageContaining("/webhook/publicBaseUrl");
+        assertThat(render("default", Map.of("webhook.enabled", true, "webhook.authToken", "twilio-auth-token",
+                "webhook.publicBaseUrl", "https://relay.example.com/relay")).applicationProperties())
+                .containsEntry("relay.webhook.public-base-url", "https://relay.example.com/relay");
     }
 }

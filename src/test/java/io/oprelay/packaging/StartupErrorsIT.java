@@ -54,7 +54,8 @@ class StartupErrorsIT {
 
     static Result start(Map<String, String> env) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Dquarkus.http.port=0", "-jar", RUNNER.toString()))
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Dquarkus.http.port=0",
+                "-Dquarkus.management.port=0", "-jar", RUNNER.toString()))
                 .redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(key -> key.startsWith("KAFKA_") || key.startsWith("RELAY_"));

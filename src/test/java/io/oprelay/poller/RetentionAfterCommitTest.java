@@ -114,7 +114,7 @@ class RetentionAfterCommitTest {
         FeedPublisher intruder = publisher(feed);
         try {
             List<RawResult> committed = fetch(simulator.add(2, Set.of(), conversation));
-            PushOutcome outcome = runner.push(committed).get(30, TimeUnit.SECONDS);
+            PushOutcome outcome = runner.push(committed, Integer.MAX_VALUE).get(30, TimeUnit.SECONDS);
             assertThat(outcome.published()).isEqualTo(2);
             List<String> committedIds = committed.stream().map(RawResult::id).toList();
             List<String> onTopics = CommittedReader.readAll(KafkaBrokerResource.bootstrapServers(),
@@ -126,7 +126,7 @@ class RetentionAfterCommitTest {
 
             intruder.open();
             List<RawResult> failed = fetch(simulator.add(2, Set.of(), conversation));
-            CompletableFuture<PushOutcome> aborted = runner.push(failed);
+            CompletableFuture<PushOutcome> aborted = runner.push(failed, Integer.MAX_VALUE);
             assertThatThrownBy(() -> aborted.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOfAny(FencedException.class, PublishFailedException.class);
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> failed.stream()

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged application ({@code target/quarkus-app}) run as a separate operating-system process, so tests can
- * stop it the hard way (SIGKILL: no shutdown hook, no leave-group, no transaction abort) and start it again.
+ * stop it the hard way (SIGKILL: no shutdown hook, no leave-group, no transaction abort) and start it again. The
+ * production package serves {@code /q/*} (health, metrics, OpenAPI) on its management port, a second free port per
+ * process: {@link #get} and {@link #send} take paths under {@code /q/} there and every other path to the HTTP port.
  */
 public final class RelayProcess implements AutoCloseable {
 
@@ -24,6 +26,7 @@ public final class RelayProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
+    private final int managementPort;
     private final Map<String, String> settings;
     private final Path log;
     private Process process;
@@ -31,6 +34,7 @@ public final class RelayProcess implements AutoCloseable {
     public RelayProcess(String name, Map<String, String> settings) throws IOException {
         this.name = name;
         this.port = RelayTestProfiles.freePort();
+        this.managementPort = RelayTestProfiles.freePort();
         this.settings = settings;
         this.log = Files.createTempFile("relay-" + name + "-", ".log");
     }
@@ -40,6 +44,7 @@ public final class RelayProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.add("-Dquarkus.log.console.json.enabled=false");
         if (!settings.containsKey("relay.api.key")) {
             command.add("-Drelay.api.key=" + Api.KEY);
@@ -56,13 +61,22 @@ public final class RelayProcess implements AutoCloseable {
 
     /** Waits until {@code /q/health/ready} answers 200. */
     public RelayProcess awaitReady(Duration timeout) throws InterruptedException {
+        return awaitHealth("/q/health/ready", timeout);
+    }
+
+    /** Waits until {@code /q/health/live} answers 200: the process serves HTTP, whether Kafka or Twilio are up. */
+    public RelayProcess awaitLive(Duration timeout) throws InterruptedException {
+        return awaitHealth("/q/health/live", timeout);
+    }
+
+    private RelayProcess awaitHealth(String path, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError(name + " exited with " + process.exitValue() + "; log: " + tail());
             }
             try {
-                if (get("/q/health/ready").statusCode() == 200) {
+                if (get(path).statusCode() == 200) {
                     return this;
                 }
             } catch (IOException notYet) {
@@ -82,7 +96,7 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(urlOf(path))).timeout(Duration.ofSeconds(10))
                 .header("X-API-Key", Api.KEY).GET()
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -90,17 +104,37 @@ public final class RelayProcess implements AutoCloseable {
     public HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
         HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(json);
-        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(urlOf(path))).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").header("X-API-Key", Api.KEY).method(method, body).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The HTTP port: API, webhooks, agent-assist stream, simulator. */
     public String baseUrl() {
         return "http://localhost:" + port;
     }
 
+    /** The management port: {@code /q/health}, {@code /q/metrics}, {@code /q/openapi}. */
+    public String managementUrl() {
+        return "http://localhost:" + managementPort;
+    }
+
+    /** A path on the port that serves it: the management port for {@code /q/...}, the HTTP port otherwise. */
+    public String urlOf(String path) {
+        return (path.startsWith("/q/") ? managementUrl() : baseUrl()) + path;
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
+    }
+
+    /** Everything the process has logged so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     public String tail() {

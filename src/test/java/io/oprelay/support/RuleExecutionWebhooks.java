@@ -1,5 +1,7 @@
 package io.oprelay.support;
 
+import io.oprelay.poller.FeedStatus;
+import io.oprelay.poller.PollerService;
 import io.oprelay.simulator.Simulator;
 import io.oprelay.simulator.StoredResult;
 import io.oprelay.webhook.TwilioSignature;
@@ -8,7 +10,10 @@ import io.restassured.response.Response;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+
+import static org.awaitility.Awaitility.await;
 
 /** Builds Rule Execution webhooks from the simulator's results and posts them signed the way Twilio signs them. */
 public final class RuleExecutionWebhooks {
@@ -19,6 +24,12 @@ public final class RuleExecutionWebhooks {
     private static final TwilioSignature SIGNATURE = new TwilioSignature(AUTH_TOKEN);
 
     private RuleExecutionWebhooks() {
+    }
+
+    /** Waits until the default feed runs on this app and has left its start, so pushed results are published here. */
+    public static void awaitDefaultFeedRunsHere(PollerService poller) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> poller.runsHere("default")
+                && poller.status("default").map(s -> s.state() != FeedStatus.State.STARTING).orElse(false));
     }
 
     /** The body Twilio posts for these results: the results' JSON exactly as the simulator serves it. */

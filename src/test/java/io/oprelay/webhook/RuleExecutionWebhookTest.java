@@ -1,7 +1,6 @@
 package io.oprelay.webhook;
 
 import io.oprelay.events.TopicsConfig;
-import io.oprelay.poller.FeedStatus;
 import io.oprelay.kafka.KafkaClients;
 import io.oprelay.poller.PollerConfig;
 import io.oprelay.poller.PollerService;
@@ -10,6 +9,7 @@ import io.oprelay.simulator.Simulator;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
 import io.oprelay.support.KafkaBrokerResource;
+import io.oprelay.support.RawHttp;
 import io.oprelay.support.RuleExecutionWebhooks;
 import io.oprelay.twilio.OutputFormat;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static io.oprelay.support.Api.given;
@@ -59,8 +60,7 @@ class RuleExecutionWebhookTest {
 
     @BeforeEach
     void defaultFeedRunsHere() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> poller.runsHere("default")
-                && poller.status("default").map(s -> s.state() != FeedStatus.State.STARTING).orElse(false));
+        RuleExecutionWebhooks.awaitDefaultFeedRunsHere(poller);
     }
 
     @AfterEach
@@ -207,5 +207,41 @@ class RuleExecutionWebhookTest {
                 .body(containsString("relay_results_published_total{"))
                 .body(containsString("path=\"webhook\""));
         assertThat(Set.copyOf(idsOf(eventsOf(ids)))).containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void anUnsignedWebhookIsRefused403BeforeItsBodyIsSent() throws Exception {
+        String zeros = "0".repeat(64);
+        String pathAndQuery = RuleExecutionWebhooks.PATH + "?bodySHA256=" + zeros;
+        long declared = 1_000_000;
+        Map<String, Map<String, String>> cases = Map.of(
+                "a wrong signature", Map.of("Content-Type", "application/json", "X-Twilio-Signature",
+                        sign("http://elsewhere.example.com" + pathAndQuery)),
+                "no signature", Map.of("Content-Type", "application/json"));
+        for (var forged : cases.entrySet()) {
+            RawHttp.Answer answer = RawHttp.postPartially("localhost", RestAssured.port, pathAndQuery,
+                    forged.getValue(), declared, 4096, Duration.ofSeconds(10));
+            assertThat(answer.status()).as(forged.getKey()).isEqualTo(403);
+            assertThat(answer.headers().get("content-type")).startsWith("application/problem+json");
+        }
+        String ownUrlWithoutHash = RestAssured.baseURI + ":" + RestAssured.port + RuleExecutionWebhooks.PATH;
+        RawHttp.Answer noHash = RawHttp.postPartially("localhost", RestAssured.port, RuleExecutionWebhooks.PATH,
+                Map.of("X-Twilio-Signature", sign(ownUrlWithoutHash)), declared, 4096, Duration.ofSeconds(10));
+        assertThat(noHash.status()).as("signed, but without bodySHA256 to bind the body").isEqualTo(403);
+    }
+
+    @Test
+    void forwardedHeadersDoNotChooseTheVerifiedUrlWithoutProxyConfiguration() throws Exception {
+        simulator.setEnabled(false);
+        List<String> ids = simulator.add(1);
+        byte[] body = body(simulator, ids);
+        String pathAndQuery = pathFor(body);
+        RawHttp.Answer answer = RawHttp.post("localhost", RestAssured.port, pathAndQuery, Map.of(
+                "Content-Type", "application/json",
+                "X-Forwarded-Proto", "https", "X-Forwarded-Host", "relay.example.com",
+                "X-Twilio-Signature", sign("https://relay.example.com" + pathAndQuery)), body);
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(eventsOf(ids)).isEmpty();
+        ids.forEach(simulator::delete);
     }
 }

@@ -38,4 +38,37 @@ class TwilioSignatureTest {
                 .isFalse();
         assertThat(TwilioSignature.hashes(null, BODY)).isFalse();
     }
+
+    @Test
+    void aUrlSignedWithOrWithoutItsDefaultPortIsAcceptedEitherWay() {
+        TwilioSignature signature = new TwilioSignature("12345");
+        String withPort = URL.replace("relay.example.com/", "relay.example.com:443/");
+        assertThat(signature.signsAnyForm(signature.sign(withPort), URL)).isTrue();
+        assertThat(signature.signsAnyForm(SIGNATURE, withPort)).isTrue();
+        String http = URL.replace("https://", "http://");
+        String httpWithPort = http.replace("relay.example.com/", "relay.example.com:80/");
+        assertThat(signature.signsAnyForm(signature.sign(httpWithPort), http)).isTrue();
+        assertThat(signature.signsAnyForm(signature.sign(http), httpWithPort)).isTrue();
+        assertThat(signature.signs(signature.sign(withPort), URL)).as("the exact form alone").isFalse();
+    }
+
+    @Test
+    void onlyTheSchemesOwnDefaultPortIsInterchangeable() {
+        TwilioSignature signature = new TwilioSignature("12345");
+        String otherPort = URL.replace("relay.example.com/", "relay.example.com:8443/");
+        assertThat(signature.signsAnyForm(signature.sign(otherPort), URL)).isFalse();
+        assertThat(signature.signsAnyForm(SIGNATURE, otherPort)).isFalse();
+        String wrongDefault = URL.replace("relay.example.com/", "relay.example.com:80/");
+        assertThat(signature.signsAnyForm(signature.sign(wrongDefault), URL)).isFalse();
+        assertThat(TwilioSignature.candidates("https://[::1]/x?bodySHA256=a"))
+                .containsExactly("https://[::1]/x?bodySHA256=a", "https://[::1]:443/x?bodySHA256=a");
+    }
+
+    @Test
+    void aBodyHashMustBeSixtyFourHexDigits() {
+        assertThat(TwilioSignature.wellFormedHash(HASH)).isTrue();
+        assertThat(TwilioSignature.wellFormedHash(HASH.substring(1))).isFalse();
+        assertThat(TwilioSignature.wellFormedHash(HASH.substring(1) + "g")).isFalse();
+        assertThat(TwilioSignature.wellFormedHash(null)).isFalse();
+    }
 }
