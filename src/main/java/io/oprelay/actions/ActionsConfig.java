@@ -48,6 +48,10 @@ public interface ActionsConfig {
         /** Whether this instance serves the SSE streams (it then reads the hints topic). */
         @WithDefault("true")
         boolean streamEnabled();
+
+        /** Streams this instance serves at once; more are answered 503 with {@code Retry-After}. */
+        @WithDefault("500")
+        int maxStreams();
     }
 
     /** Workflow settings. */

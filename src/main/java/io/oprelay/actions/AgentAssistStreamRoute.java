@@ -1,5 +1,13 @@
 package io.oprelay.actions;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.oprelay.api.Problem;
+import io.oprelay.api.StreamScope;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -7,8 +15,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Server-Sent Events for agent desktops: {@code GET /agent-assist/stream?conversationId=...} streams the hints of
@@ -17,26 +29,85 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code relay.actions.agent-assist.heartbeat}; {@code Last-Event-ID} (header, or the {@code lastEventId} query
  * parameter) resumes from the in-memory buffer. A client that cannot keep up is disconnected (it resumes with
  * Last-Event-ID) so that a slow desktop never holds memory.
+ * <p>
+ * Access is decided on the request's security identity (the API key, or a stream token minted by
+ * {@code POST /api/agent-assist/tokens}): its {@link StreamScope} must allow the requested stream (401 without a
+ * valid credential, 403 outside its scope). At most {@code relay.actions.agent-assist.max-streams} streams are open at
+ * once; beyond that the answer is 503 with {@code Retry-After}.
  */
 @Singleton
 public class AgentAssistStreamRoute {
 
     public static final String PATH = "/agent-assist/stream";
+    /** Seconds a client refused for capacity is asked to wait. */
+    static final int RETRY_AFTER_SECONDS = 5;
+    private static final Logger LOG = Logger.getLogger(AgentAssistStreamRoute.class);
 
     private final HintBroadcaster broadcaster;
     private final long heartbeatMillis;
+    private final int maxStreams;
+    private final AtomicInteger open = new AtomicInteger();
+    private final MeterRegistry registry;
 
-    public AgentAssistStreamRoute(HintBroadcaster broadcaster, ActionsConfig config) {
+    public AgentAssistStreamRoute(HintBroadcaster broadcaster, ActionsConfig config, MeterRegistry registry) {
         this.broadcaster = broadcaster;
         this.heartbeatMillis = Math.max(1_000, config.agentAssist().heartbeat().toMillis());
+        this.maxStreams = Math.max(0, config.agentAssist().maxStreams());
+        this.registry = registry;
+        Gauge.builder("relay.agent-assist.streams", open, AtomicInteger::get)
+                .description("Hint streams (SSE) open on this instance").register(registry);
     }
 
     void register(@Observes Router router) {
-        router.get(PATH).handler(this::stream);
+        router.get(PATH).handler(this::authorise);
     }
 
-    private void stream(RoutingContext ctx) {
+    private void authorise(RoutingContext ctx) {
         String conversationId = blankToNull(ctx.request().getParam("conversationId"));
+        Context context = ctx.vertx().getOrCreateContext();
+        QuarkusHttpUser.getSecurityIdentity(ctx, null).subscribe().with(
+                identity -> context.runOnContext(v -> admit(ctx, identity, conversationId)),
+                failure -> context.runOnContext(v -> refuseUnauthenticated(ctx, failure)));
+    }
+
+    private void admit(RoutingContext ctx, SecurityIdentity identity, String conversationId) {
+        if (identity == null || identity.isAnonymous()) {
+            refuseUnauthenticated(ctx, null);
+            return;
+        }
+        Optional<StreamScope> scope = StreamScope.of(identity);
+        if (scope.isEmpty() || !scope.get().allows(conversationId)) {
+            refused("forbidden");
+            Problem.end(ctx.response(), Response.Status.FORBIDDEN, null);
+            return;
+        }
+        if (open.incrementAndGet() > maxStreams) {
+            open.decrementAndGet();
+            refused("capacity");
+            ctx.response().putHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+            Problem.end(ctx.response(), Response.Status.SERVICE_UNAVAILABLE, "this instance serves its maximum of"
+                    + " streams (relay.actions.agent-assist.max-streams); reconnect after Retry-After seconds");
+            return;
+        }
+        stream(ctx, conversationId);
+    }
+
+    private void refuseUnauthenticated(RoutingContext ctx, Throwable failure) {
+        if (failure != null && !(failure instanceof AuthenticationFailedException)) {
+            LOG.warnf("Agent-assist stream: authentication failed with %s", failure.getClass().getName());
+        }
+        refused("unauthenticated");
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        Problem.end(ctx.response(), Response.Status.UNAUTHORIZED, null);
+    }
+
+    private void refused(String reason) {
+        Counter.builder("relay.agent-assist.streams.refused")
+                .description("Hint stream requests refused, by reason: unauthenticated, forbidden, capacity")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    private void stream(RoutingContext ctx, String conversationId) {
         String lastEventId = blankToNull(ctx.request().getHeader("Last-Event-ID"));
         if (lastEventId == null) {
             lastEventId = blankToNull(ctx.request().getParam("lastEventId"));
@@ -48,14 +119,14 @@ public class AgentAssistStreamRoute {
                 .putHeader("X-Accel-Buffering", "no");
         Vertx vertx = ctx.vertx();
         Context context = vertx.getOrCreateContext();
-        AtomicBoolean open = new AtomicBoolean(true);
+        AtomicBoolean live = new AtomicBoolean(true);
         HintBroadcaster.Subscription subscription = broadcaster.subscribe(conversationId, lastEventId, hint ->
                 context.runOnContext(v -> {
-                    if (!open.get()) {
+                    if (!live.get()) {
                         return;
                     }
                     if (response.writeQueueFull()) {
-                        open.set(false);
+                        live.set(false);
                         response.reset();
                         return;
                     }
@@ -65,20 +136,24 @@ public class AgentAssistStreamRoute {
         // replayed hints are delivered through the context after this handler returns, so they follow it.
         response.write(": connected" + (conversationId == null ? " to all hints" : "") + "\nretry: 2000\n\n");
         long timer = vertx.setPeriodic(heartbeatMillis, id -> context.runOnContext(v -> {
-            if (open.get()) {
+            if (live.get()) {
                 response.write(": heartbeat\n\n");
             }
         }));
-        response.closeHandler(v -> {
-            open.set(false);
-            subscription.cancel();
-            vertx.cancelTimer(timer);
-        });
-        response.exceptionHandler(e -> {
-            open.set(false);
-            subscription.cancel();
-            vertx.cancelTimer(timer);
-        });
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable end = () -> {
+            live.set(false);
+            if (released.compareAndSet(false, true)) {
+                subscription.cancel();
+                vertx.cancelTimer(timer);
+                open.decrementAndGet();
+            }
+        };
+        response.closeHandler(v -> end.run());
+        response.exceptionHandler(e -> end.run());
+        if (response.closed()) {
+            end.run();
+        }
     }
 
     private static String blankToNull(String value) {

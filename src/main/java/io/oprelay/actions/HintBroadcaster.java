@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Fans hints out to SSE subscribers and keeps the last {@code relay.actions.agent-assist.buffer-size} of them for
@@ -24,6 +26,9 @@ public class HintBroadcaster {
      * another replica misses none (and drops the few repeats by event id).
      */
     static final long RESUME_SKEW_MILLIS = 5_000;
+
+    /** An event id as the stream writes it: {@code <partition>-<offset>}, both decimal. */
+    private static final Pattern EVENT_ID = Pattern.compile("(\\d{1,10})-(\\d{1,19})");
 
     /** One hint as streamed: its event id, position and record time in the hints topic, conversation and JSON. */
     public record StreamedHint(String id, int partition, long offset, long timestamp, String conversationId,
@@ -65,7 +70,7 @@ public class HintBroadcaster {
      * Subscribes to the hints of one conversation, or of all when {@code conversationId} is null. With a
      * {@code lastEventId}, the buffered hints it may not have had are replayed first: those of its partition after its
      * offset, and those of other partitions from {@link #RESUME_SKEW_MILLIS} before its record time (all of them when
-     * that hint is no longer buffered). A conversation lives on one partition, so its stream resumes exactly; the
+     * that hint is no longer buffered). An id that does not parse replays nothing. A conversation lives on one partition, so its stream resumes exactly; the
      * stream of all hints may repeat a few, which clients drop by event id.
      */
     public Subscription subscribe(String conversationId, String lastEventId, Consumer<StreamedHint> listener) {
@@ -91,15 +96,23 @@ public class HintBroadcaster {
         return subscribers.size();
     }
 
+    /**
+     * Replays what a client that had {@code lastEventId} may have missed. An id that is not {@code <partition>-<offset>}
+     * as this stream writes them was never sent by it: the client starts live, without replay, rather than receiving
+     * the whole buffer for a made-up id.
+     */
     private void replay(String lastEventId, Subscriber subscriber) {
-        int partition = -1;
-        long offset = -1;
-        int dash = lastEventId.indexOf('-');
+        Matcher id = EVENT_ID.matcher(lastEventId);
+        if (!id.matches()) {
+            return;
+        }
+        int partition;
+        long offset;
         try {
-            partition = Integer.parseInt(lastEventId.substring(0, Math.max(0, dash)));
-            offset = Long.parseLong(lastEventId.substring(dash + 1));
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            // not an id of this stream: replay everything buffered
+            partition = Integer.parseInt(id.group(1));
+            offset = Long.parseLong(id.group(2));
+        } catch (NumberFormatException outOfRange) {
+            return;
         }
         long since = Long.MIN_VALUE;
         for (StreamedHint hint : buffer) {

@@ -2,6 +2,7 @@ package io.oprelay.api;
 
 import io.oprelay.poller.FeedStatus;
 import io.oprelay.poller.PollerService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,6 +17,7 @@ import java.util.Map;
 
 /** Feed status and on-demand sweeps. */
 @Path("/api/feeds")
+@RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class FeedsResource {
 

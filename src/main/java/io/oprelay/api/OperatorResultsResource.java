@@ -7,6 +7,7 @@ import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.Ttid;
 import io.oprelay.twilio.TwilioApiException;
 import io.oprelay.twilio.TwilioConfig;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
 
 /** One OperatorResult through the relay: fetch it from Twilio, or delete it there and announce the deletion. */
 @Path("/api/operator-results/{id}")
+@RolesAllowed(Roles.ADMIN)
 public class OperatorResultsResource {
 
     static final String PREFIX = "intelligence_operatorresult";

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oprelay.actions.Delivery;
 import io.oprelay.actions.EndpointHealth;
+import io.oprelay.api.Roles;
 import io.oprelay.twilio.OperatorResult;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -22,6 +24,7 @@ import java.util.Map;
 
 /** The rules in force, and a dry run telling which rules and actions a result would fire. */
 @Path("/api/routing")
+@RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class RoutingResource {
 

@@ -1,7 +1,9 @@
 package io.oprelay.simulator;
 
+import io.oprelay.api.Roles;
 import io.oprelay.twilio.OutputFormat;
 import io.oprelay.twilio.Ttid;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,9 +23,10 @@ import java.util.regex.Pattern;
 
 /**
  * Run-time control of the simulator: faults, results and status. Answers 404 while the simulator is disabled.
- * It has no authentication of its own: expose the simulator only where its callers are trusted.
+ * Needs the relay's API key, like the admin API (the simulator's Twilio endpoints keep their own Basic credentials).
  */
 @Path("/simulator/admin")
+@RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class SimulatorAdminResource {
 

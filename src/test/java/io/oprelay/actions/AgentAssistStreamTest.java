@@ -136,6 +136,25 @@ class AgentAssistStreamTest {
     }
 
     @Test
+    void aLastEventIdThatDoesNotParseStartsLiveWithoutReplayingTheBuffer() throws Exception {
+        String conversation = SampleResults.conversationId();
+        try (SseClient client = subscribe(forConversation(conversation), null)) {
+            events.publish(topics.classification(), SampleResults.classification(conversation, "angry"));
+            assertThat(client.next(5, TimeUnit.SECONDS)).as("a hint of the conversation is buffered").isNotNull();
+        }
+        for (String unparseable : List.of("garbage", "1-", "-1", "x-1", "1-x", "99999999999-1",
+                "1-99999999999999999999", "0-1-2")) {
+            try (SseClient resumed = subscribe(forConversation(conversation), unparseable)) {
+                assertThat(resumed.next(500, TimeUnit.MILLISECONDS)).as("replay after %s", unparseable).isNull();
+                events.publish(topics.classification(), SampleResults.classification(conversation, "frustrated"));
+                SseClient.Event live = resumed.next(5, TimeUnit.SECONDS);
+                assertThat(live).as("live after %s", unparseable).isNotNull();
+                assertThat(resumed.next(300, TimeUnit.MILLISECONDS)).isNull();
+            }
+        }
+    }
+
+    @Test
     void idleStreamSendsHeartbeatComments() throws Exception {
         try (SseClient client = subscribe(forConversation(SampleResults.conversationId()), null)) {
             await().atMost(Duration.ofSeconds(5)).until(() -> client.comments.contains("heartbeat"));

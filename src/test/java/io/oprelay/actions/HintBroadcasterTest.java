@@ -81,4 +81,17 @@ class HintBroadcasterTest {
 
         assertThat(replayed).hasSize(10);
     }
+
+    @Test
+    void anIdThatDoesNotParseReplaysNothing() {
+        HintBroadcaster replica = new HintBroadcaster(1000);
+        arrivals().get(0).forEach(replica::publish);
+
+        for (String unparseable : List.of("garbage", "", "1-", "-1", "1-x", "x-1", "0-1-2", "99999999999-1",
+                "1-99999999999999999999", "1 - 2")) {
+            List<String> replayed = new ArrayList<>();
+            replica.subscribe(null, unparseable, hint -> replayed.add(hint.id())).cancel();
+            assertThat(replayed).as("after '%s'", unparseable).isEmpty();
+        }
+    }
 }

@@ -2,7 +2,9 @@ package io.oprelay.localkafka;
 
 import io.oprelay.support.Api;
 import io.oprelay.support.CommittedReader;
+import io.oprelay.support.RawHttp;
 import io.oprelay.support.RelayTestProfiles;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -16,6 +18,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +43,9 @@ class LocalRunTest {
 
     static final int PORT = RelayTestProfiles.freePortPair();
 
+    @TestHTTPResource("/")
+    URL root;
+
     public static class LocalRun implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -53,7 +59,8 @@ class LocalRunTest {
                         "kafka.bootstrap.servers", "localhost:" + PORT,
                         "relay.simulator.backlog", "500",
                         "relay.simulator.rate", "2",
-                        "relay.poller.interval", "5S");
+                        "relay.poller.interval", "5S",
+                        "relay.api.auth-enabled", "false");
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -85,6 +92,19 @@ class LocalRunTest {
                     .body("publishedByFormat.text", greaterThan(0))
                     .body("publishedByFormat.extraction", greaterThan(0));
         });
+    }
+
+    /** The local run has no key: every caller is given the admin identity, which the resources' roles accept. */
+    @Test
+    void withAuthDisabledTheApiAndTheSimulatorAdminAnswerWithoutAKey() throws Exception {
+        given().get("/api/feeds").then().statusCode(200);
+        given().get("/simulator/admin/status").then().statusCode(200);
+        given().contentType("application/json").body("{\"scope\":\"all\"}").post("/api/agent-assist/tokens").then()
+                .statusCode(200);
+        given().get("/api/no-such-thing").then().statusCode(404);
+        // The target form is checked all the same.
+        assertThat(RawHttp.send(root.getHost(), root.getPort(), "GET", "HTTP://x/api/feeds",
+                Map.of()).status()).isEqualTo(400);
     }
 
     @Test

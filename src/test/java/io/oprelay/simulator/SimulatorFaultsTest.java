@@ -19,7 +19,7 @@ import java.util.Optional;
 
 import static io.oprelay.simulator.SimulatorPagingTest.LIST;
 import static io.oprelay.simulator.SimulatorPagingTest.twilio;
-import static io.restassured.RestAssured.given;
+import static io.oprelay.support.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;

@@ -269,7 +269,7 @@ class SimulatorPagingTest {
         twilio().get(LIST).then().statusCode(404).body("code", equalTo(20404));
         twilio().get(LIST + "/" + id).then().statusCode(404);
         twilio().delete(LIST + "/" + id).then().statusCode(404);
-        given().get("/simulator/admin/faults").then().statusCode(404);
+        io.oprelay.support.Api.given().get("/simulator/admin/faults").then().statusCode(404);
         assertThat(simulator.count()).isEqualTo(1);
     }
 }

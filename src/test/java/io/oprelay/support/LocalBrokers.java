@@ -52,10 +52,24 @@ public final class LocalBrokers implements BeforeEachCallback, AfterEachCallback
         return broker.bootstrapServers();
     }
 
+    /**
+     * A broker started for a whole test class (stop it in {@code @AfterAll}) on a free port pair, with its data in a
+     * new temporary directory; for tests that need no outage, so one broker serves all their tests.
+     */
+    public static LocalKafkaBroker started(String name) throws Exception {
+        LocalKafkaBroker broker = create(Files.createTempDirectory(name + "-kafka-"));
+        broker.start();
+        return broker;
+    }
+
     /** A broker with three partitions per new topic, keeping its data in {@code dir}; not started yet. */
     static LocalKafkaBroker create(Path dir) {
-        int port = RelayTestProfiles.freePortPair();
-        return new LocalKafkaBroker(new LocalKafkaConfig() {
+        return new LocalKafkaBroker(config(RelayTestProfiles.freePortPair(), dir), Optional.empty());
+    }
+
+    /** The configuration of a broker on {@code port} (its controller on the next) keeping its data in {@code dir}. */
+    public static LocalKafkaConfig config(int port, Path dir) {
+        return new LocalKafkaConfig() {
             @Override
             public boolean included() {
                 return true;
@@ -75,6 +89,6 @@ public final class LocalBrokers implements BeforeEachCallback, AfterEachCallback
             public int defaultPartitions() {
                 return 3;
             }
-        }, Optional.empty());
+        };
     }
 }

@@ -47,10 +47,22 @@ public final class SimulatorClient {
         return ids;
     }
 
+    /** A call of the Twilio-compatible API, with the simulator's Basic credentials. */
     public HttpResponse<String> send(String method, String url, String json) throws IOException,
             InterruptedException {
+        return send(method, url, json, "Authorization", auth);
+    }
+
+    /** A call of the simulator's admin endpoints, with the relay's API key. */
+    private HttpResponse<String> admin(String method, String url, String json) throws IOException,
+            InterruptedException {
+        return send(method, url, json, "X-API-Key", Api.KEY);
+    }
+
+    private HttpResponse<String> send(String method, String url, String json, String credentialHeader,
+                                      String credential) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", auth).header("Content-Type", "application/json");
+                .header(credentialHeader, credential).header("Content-Type", "application/json");
         request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(json));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -62,11 +74,11 @@ public final class SimulatorClient {
 
     /** Sets the simulator's faults ({@code PUT /simulator/admin/faults}). */
     public void faults(String json) throws IOException, InterruptedException {
-        send("PUT", baseUrl + "/admin/faults", json);
+        admin("PUT", baseUrl + "/admin/faults", json);
     }
 
     /** Adds results created now ({@code POST /simulator/admin/results}). */
     public void add(int count) throws IOException, InterruptedException {
-        send("POST", baseUrl + "/admin/results?count=" + count, null);
+        admin("POST", baseUrl + "/admin/results?count=" + count, null);
     }
 }

@@ -1,0 +1,62 @@
+package io.oprelay.actions;
+
+import io.oprelay.routing.SampleResults;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** An instance serves at most {@code relay.actions.agent-assist.max-streams} streams; more are told to come back. */
+@QuarkusTest
+@TestProfile(AgentAssistStreamCapTest.TwoStreams.class)
+class AgentAssistStreamCapTest {
+
+    public static class TwoStreams implements QuarkusTestProfile {
+        @Override
+        public java.util.Map<String, String> getConfigOverrides() {
+            return java.util.Map.of("relay.actions.agent-assist.max-streams", "2");
+        }
+    }
+
+    @TestHTTPResource("/agent-assist/stream")
+    URL stream;
+
+    private URI conversation() {
+        return URI.create(stream + "?conversationId=" + SampleResults.conversationId());
+    }
+
+    private SseClient connected(URI uri) throws Exception {
+        SseClient client = new SseClient(uri, null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.comments.stream()
+                .anyMatch(c -> c.startsWith("connected")));
+        return client;
+    }
+
+    @Test
+    void beyondTheCapAStreamIsAnswered503WithRetryAfterUntilOneCloses() throws Exception {
+        SseClient first = connected(conversation());
+        try (SseClient second = connected(URI.create(stream.toString()))) {
+            SseClient.Refusal refusal = SseClient.refusal(conversation(), SseClient.WITH_KEY);
+            assertThat(refusal).as("third stream refused").isNotNull();
+            assertThat(refusal.status()).isEqualTo(503);
+            assertThat(refusal.headers().firstValue("Retry-After")).hasValueSatisfying(
+                    seconds -> assertThat(Integer.parseInt(seconds)).isPositive());
+            assertThat(refusal.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+
+            first.close();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> SseClient.refusal(conversation(), SseClient.WITH_KEY) == null);
+        } finally {
+            first.close();
+        }
+    }
+}
