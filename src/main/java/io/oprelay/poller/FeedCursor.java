@@ -6,11 +6,13 @@ import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.ResultPage;
 import io.oprelay.twilio.SortOrder;
 import io.oprelay.twilio.Ttid;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,10 +37,45 @@ import java.util.function.LongPredicate;
  * again from a page that begins at or before the window's floor (or from the top when there is none yet), so a
  * result listed late but created inside the window is still found wherever the list puts it.
  *
+ * <p>Input cannot move the mark out of reach: the times that move it (a page's newest result, a sweep's newest) are
+ * capped at now, so the mark never passes the present and the look-back behind it stays whole. A result dated ahead
+ * is still published once (its id is held in the window with its own time, so the window, not the clock, decides
+ * that it is not published again), and later results stay inside the window. One dated beyond now plus the allowed
+ * clock skew is named in {@link PageStep#futureDated()}. A checkpoint whose mark is already beyond now plus the skew
+ * (written before the cap existed) is brought back to now when restored.
+ *
+ * <p>Every result on a page that is neither published nor held as published says why in {@link PageStep#skipped()}
+ * (see {@link Skip}), and future-dated ones are listed in {@link PageStep#futureDated()}.
+ *
  * <p>Not thread-safe: one feed loop owns it. {@link #plan} computes a page's effect without changing anything;
  * {@link #apply} makes it current once the page's transaction has committed.
  */
 public final class FeedCursor {
+
+    private static final Logger LOG = Logger.getLogger(FeedCursor.class);
+    /** The clock skew allowed when none is given (tests, tools): the default of {@code relay.poller.max-clock-skew}. */
+    static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+    /** Why a result on a page was not published although its id was not held as published. */
+    public enum Skip {
+        /** Created at or before the window's floor: published long ago, or (unexpected) listed too late. */
+        OLDER_THAN_WINDOW("older-than-window"),
+        /** Created inside a span a sweep walked and vouches for (published, its id let go to bound memory). */
+        COVERED_BY_SWEEP("covered-by-sweep"),
+        /** The result has no id, so it cannot be published exactly once. */
+        NO_ID("no-id");
+
+        private final String tag;
+
+        Skip(String tag) {
+            this.tag = tag;
+        }
+
+        /** The value of the {@code reason} tag of {@code relay.poller.skipped}. */
+        public String tag() {
+            return tag;
+        }
+    }
 
     static final String END_OF_LIST = "end of list";
     static final String REACHED_PUBLISHED = "reached published results";
@@ -49,6 +86,7 @@ public final class FeedCursor {
 
     private final String feed;
     private final Duration lookback;
+    private final Duration maxClockSkew;
     private Optional<String> resumeToken;
     private Instant completeThrough;
     private Optional<Instant> sweepMax;
@@ -65,11 +103,32 @@ public final class FeedCursor {
     }
 
     public FeedCursor(Checkpoint checkpoint, Duration lookback) {
+        this(checkpoint, lookback, DEFAULT_MAX_CLOCK_SKEW, Instant.now());
+    }
+
+    /**
+     * @param maxClockSkew how far ahead of {@code now} a creation time may be before the result counts as
+     *                     future-dated, and a restored mark as out of reach
+     * @param now          the time of the restore: a mark beyond {@code now + maxClockSkew} is brought back to now
+     */
+    public FeedCursor(Checkpoint checkpoint, Duration lookback, Duration maxClockSkew, Instant now) {
         this.feed = checkpoint.feed();
         this.lookback = lookback;
+        this.maxClockSkew = maxClockSkew;
         this.resumeToken = checkpoint.resumeToken();
-        this.completeThrough = checkpoint.completeThrough();
-        this.sweepMax = checkpoint.sweepMax();
+        Instant cap = now.plus(maxClockSkew);
+        // Another replica's mark may be a little ahead of this clock: only a mark beyond the skew is repaired.
+        if (checkpoint.completeThrough().isAfter(cap)) {
+            // A result dated in the future moved the mark there before the cap existed: every later result would
+            // fall behind the window. Results created within the look-back before that result was read may be
+            // published again (their ids were let go when the mark jumped); without this the feed publishes nothing.
+            LOG.warnf("feed %s: the checkpoint's complete-through mark %s is beyond now plus the allowed clock skew;"
+                    + " bringing it back to %s", feed, checkpoint.completeThrough(), now);
+            this.completeThrough = now;
+        } else {
+            this.completeThrough = checkpoint.completeThrough();
+        }
+        this.sweepMax = checkpoint.sweepMax().map(max -> max.isAfter(cap) ? now : max);
         this.order = checkpoint.order();
         this.coverage = checkpoint.coverage();
         this.rescanPoints = List.of();
@@ -90,22 +149,17 @@ public final class FeedCursor {
      * @param tokensSeen tokens already used in this sweep; a next token among them ends the sweep (no loop)
      */
     public PageStep plan(Optional<String> tokenUsed, ResultPage page, Set<String> tokensSeen, Instant now) {
-        LongPredicate inWindow = head().window(lookback);
-        List<RawResult> fresh = new ArrayList<>();
-        Map<String, Long> added = new LinkedHashMap<>();
+        Diff diff = diff(page.items(), now);
+        List<RawResult> fresh = diff.fresh();
+        Map<String, Long> added = diff.added();
         long pageMin = Long.MAX_VALUE;
         long pageMax = Long.MIN_VALUE;
-        for (int i = 0; i < page.items().size(); i++) {
-            RawResult item = page.items().get(i);
-            long time = timeOf(item, now);
+        // The times that move the mark are capped: a result dated ahead must not push later ones out of the window.
+        long cap = now.toEpochMilli();
+        for (RawResult item : page.items()) {
+            long time = Math.min(timeOf(item, now), cap);
             pageMin = Math.min(pageMin, time);
             pageMax = Math.max(pageMax, time);
-            String id = item.id();
-            if (id == null || !inWindow.test(time) || published.containsKey(id) || added.containsKey(id)) {
-                continue;
-            }
-            fresh.add(item);
-            added.put(id, time);
         }
         // Every page that can tell says which order it is in; the remembered order serves pages that cannot.
         SortOrder detected = order(page.items(), now);
@@ -189,8 +243,60 @@ public final class FeedCursor {
         Checkpoint after = new Checkpoint(feed, nextResume, newComplete, newSweepMax, detected,
                 Collections.unmodifiableMap(published), newCoverage);
         return new PageStep(List.copyOf(fresh), Collections.unmodifiableMap(added), after,
-                endReason.isEmpty() ? next : Optional.empty(), endReason, points);
+                endReason.isEmpty() ? next : Optional.empty(), endReason, points, diff.skipped(), diff.futureDated());
     }
+
+    /** The results of a page or a push that are new, why the others that are not held were left out, and which are future-dated. */
+    private record Diff(List<RawResult> fresh, Map<String, Long> added, Map<Skip, Integer> skipped,
+                        List<String> futureDated) {
+    }
+
+    private Diff diff(List<RawResult> items, Instant now) {
+        Checkpoint head = head();
+        LongPredicate inWindow = head.window(lookback);
+        long floor = floor(completeThrough);
+        long futureFrom = now.plus(maxClockSkew).toEpochMilli();
+        long recent = now.minus(lookback).toEpochMilli();
+        List<RawResult> fresh = new ArrayList<>();
+        Map<String, Long> added = new LinkedHashMap<>();
+        Map<Skip, Integer> skipped = new EnumMap<>(Skip.class);
+        List<String> futureDated = new ArrayList<>();
+        for (RawResult item : items) {
+            String id = item.id();
+            long time = timeOf(item, now);
+            if (id == null) {
+                skipped.merge(Skip.NO_ID, 1, Integer::sum);
+                LOG.debugf("feed %s: skipped a result without an id", feed);
+                continue;
+            }
+            if (published.containsKey(id) || added.containsKey(id)) {
+                continue;
+            }
+            if (!inWindow.test(time)) {
+                if (time <= floor) {
+                    skipped.merge(Skip.OLDER_THAN_WINDOW, 1, Integer::sum);
+                    if (time > recent) {
+                        // Created within the look-back of now yet behind the mark: the mark is ahead of the clock.
+                        LOG.warnf("feed %s: result %s (created %s) is older than the window behind the mark %s and"
+                                + " is not published", feed, id, Instant.ofEpochMilli(time), completeThrough);
+                    } else {
+                        LOG.debugf("feed %s: result %s is older than the window; not published", feed, id);
+                    }
+                } else {
+                    skipped.merge(Skip.COVERED_BY_SWEEP, 1, Integer::sum);
+                    LOG.debugf("feed %s: result %s lies in a span a sweep walked; known published", feed, id);
+                }
+                continue;
+            }
+            if (time > futureFrom) {
+                futureDated.add(id);
+            }
+            fresh.add(item);
+            added.put(id, time);
+        }
+        return new Diff(fresh, added, Collections.unmodifiableMap(skipped), List.copyOf(futureDated));
+    }
+
 
     /**
      * The order after a page: the first pages that clearly tell set it; once known, it changes only when a page
@@ -268,22 +374,11 @@ public final class FeedCursor {
      * about where the list stands.
      */
     public PageStep planPushed(List<RawResult> results, Instant now) {
-        LongPredicate inWindow = head().window(lookback);
-        List<RawResult> fresh = new ArrayList<>();
-        Map<String, Long> added = new LinkedHashMap<>();
-        for (RawResult result : results) {
-            String id = result.id();
-            long time = timeOf(result, now);
-            if (id == null || !inWindow.test(time) || published.containsKey(id) || added.containsKey(id)) {
-                continue;
-            }
-            fresh.add(result);
-            added.put(id, time);
-        }
+        Diff diff = diff(results, now);
         Checkpoint after = new Checkpoint(feed, resumeToken, completeThrough, sweepMax, order,
                 Collections.unmodifiableMap(published), coverage);
-        return new PageStep(List.copyOf(fresh), Collections.unmodifiableMap(added), after, Optional.empty(),
-                Optional.empty(), rescanPoints);
+        return new PageStep(List.copyOf(diff.fresh()), Collections.unmodifiableMap(diff.added()), after,
+                Optional.empty(), Optional.empty(), rescanPoints, diff.skipped(), diff.futureDated());
     }
 
     /** The ids of the window once {@code step} is applied (a fresh map; the cursor is not changed). */
