@@ -58,10 +58,11 @@ public final class FeedCursor {
 
     /** Why a result on a page was not published although its id was not held as published. */
     public enum Skip {
-        /** Created at or before the window's floor: published long ago, or (unexpected) listed too late. */
+        /**
+         * Created at or before the window's floor, yet listed among newer results (or pushed): listed too late to be
+         * told apart from one published long ago. Results a sweep re-reads behind published ground are not counted.
+         */
         OLDER_THAN_WINDOW("older-than-window"),
-        /** Created inside a span a sweep walked and vouches for (published, its id let go to bound memory). */
-        COVERED_BY_SWEEP("covered-by-sweep"),
         /** The result has no id, so it cannot be published exactly once. */
         NO_ID("no-id");
 
@@ -95,6 +96,13 @@ public final class FeedCursor {
     /** Oldest first: tokens of pages walked, with the creation time their page starts at or after, oldest first. */
     private List<RescanPoint> rescanPoints;
     private final Map<String, Long> published;
+    /** Ids already reported as skipped, so a result listed in every sweep is counted and warned about once (bounded). */
+    private final Set<String> reported = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 1024;
+        }
+    });
     /** Ids held after the last pruning; see {@link #apply}. */
     private int heldAfterPruning;
 
@@ -149,7 +157,9 @@ public final class FeedCursor {
      * @param tokensSeen tokens already used in this sweep; a next token among them ends the sweep (no loop)
      */
     public PageStep plan(Optional<String> tokenUsed, ResultPage page, Set<String> tokensSeen, Instant now) {
-        Diff diff = diff(page.items(), now);
+        // Every page that can tell says which order it is in; the remembered order serves pages that cannot.
+        SortOrder detected = order(page.items(), now);
+        Diff diff = diff(page.items(), detected, now);
         List<RawResult> fresh = diff.fresh();
         Map<String, Long> added = diff.added();
         long pageMin = Long.MAX_VALUE;
@@ -161,8 +171,6 @@ public final class FeedCursor {
             pageMin = Math.min(pageMin, time);
             pageMax = Math.max(pageMax, time);
         }
-        // Every page that can tell says which order it is in; the remembered order serves pages that cannot.
-        SortOrder detected = order(page.items(), now);
         boolean anyItems = !page.items().isEmpty();
         Optional<Instant> max = anyItems ? Optional.of(Instant.ofEpochMilli(pageMax)) : Optional.empty();
         Optional<Instant> newSweepMax = latest(sweepMax, max);
@@ -251,19 +259,31 @@ public final class FeedCursor {
                         List<String> futureDated) {
     }
 
-    private Diff diff(List<RawResult> items, Instant now) {
-        Checkpoint head = head();
-        LongPredicate inWindow = head.window(lookback);
+    /**
+     * @param order the order of {@code items} as a page of the list, or {@link SortOrder#UNKNOWN} for pushed results
+     */
+    private Diff diff(List<RawResult> items, SortOrder order, Instant now) {
+        LongPredicate inWindow = head().window(lookback);
         long floor = floor(completeThrough);
         long futureFrom = now.plus(maxClockSkew).toEpochMilli();
-        long recent = now.minus(lookback).toEpochMilli();
+        long[] times = new long[items.size()];
+        int firstInside = -1;
+        int lastInside = -1;
+        for (int i = 0; i < items.size(); i++) {
+            times[i] = timeOf(items.get(i), now);
+            if (times[i] > floor) {
+                firstInside = firstInside < 0 ? i : firstInside;
+                lastInside = i;
+            }
+        }
         List<RawResult> fresh = new ArrayList<>();
         Map<String, Long> added = new LinkedHashMap<>();
         Map<Skip, Integer> skipped = new EnumMap<>(Skip.class);
         List<String> futureDated = new ArrayList<>();
-        for (RawResult item : items) {
+        for (int i = 0; i < items.size(); i++) {
+            RawResult item = items.get(i);
             String id = item.id();
-            long time = timeOf(item, now);
+            long time = times[i];
             if (id == null) {
                 skipped.merge(Skip.NO_ID, 1, Integer::sum);
                 LOG.debugf("feed %s: skipped a result without an id", feed);
@@ -273,18 +293,20 @@ public final class FeedCursor {
                 continue;
             }
             if (!inWindow.test(time)) {
-                if (time <= floor) {
-                    skipped.merge(Skip.OLDER_THAN_WINDOW, 1, Integer::sum);
-                    if (time > recent) {
-                        // Created within the look-back of now yet behind the mark: the mark is ahead of the clock.
-                        LOG.warnf("feed %s: result %s (created %s) is older than the window behind the mark %s and"
-                                + " is not published", feed, id, Instant.ofEpochMilli(time), completeThrough);
-                    } else {
-                        LOG.debugf("feed %s: result %s is older than the window; not published", feed, id);
+                // Behind published ground (the tail of a newest-first page, the head of an oldest-first one) a sweep
+                // reads results published long ago: expected. Anywhere else it is a result listed too late.
+                boolean behindGround = (order == SortOrder.NEWEST_FIRST && i > lastInside)
+                        || (order == SortOrder.OLDEST_FIRST && (firstInside < 0 || i < firstInside));
+                if (time <= floor && !behindGround) {
+                    // Counted and warned about once per result, not once per sweep that reads it again.
+                    if (reported.add(id)) {
+                        skipped.merge(Skip.OLDER_THAN_WINDOW, 1, Integer::sum);
+                        LOG.warnf("feed %s: result %s (created %s) is listed among newer results but is older than"
+                                + " the window behind the mark %s; it is not published", feed, id,
+                                Instant.ofEpochMilli(time), completeThrough);
                     }
                 } else {
-                    skipped.merge(Skip.COVERED_BY_SWEEP, 1, Integer::sum);
-                    LOG.debugf("feed %s: result %s lies in a span a sweep walked; known published", feed, id);
+                    LOG.tracef("feed %s: result %s is behind published ground", feed, id);
                 }
                 continue;
             }
@@ -374,7 +396,7 @@ public final class FeedCursor {
      * about where the list stands.
      */
     public PageStep planPushed(List<RawResult> results, Instant now) {
-        Diff diff = diff(results, now);
+        Diff diff = diff(results, SortOrder.UNKNOWN, now);
         Checkpoint after = new Checkpoint(feed, resumeToken, completeThrough, sweepMax, order,
                 Collections.unmodifiableMap(published), coverage);
         return new PageStep(List.copyOf(diff.fresh()), Collections.unmodifiableMap(diff.added()), after,

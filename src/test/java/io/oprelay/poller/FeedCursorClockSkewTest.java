@@ -5,6 +5,7 @@ import io.oprelay.poller.FeedCursorTest.Listing;
 import io.oprelay.poller.FeedCursorTest.TimeSortedList;
 import io.oprelay.publisher.Checkpoint;
 import io.oprelay.twilio.RawResult;
+import io.oprelay.twilio.ResultPage;
 import io.oprelay.twilio.SortOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -154,5 +155,29 @@ class FeedCursorClockSkewTest {
         assertThat(step.skipped()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 FeedCursor.Skip.OLDER_THAN_WINDOW, 2, FeedCursor.Skip.NO_ID, 1));
         assertThat(step.futureDated()).containsExactly("ahead");
+    }
+
+    @Test
+    void aSweepReadingPublishedGroundCountsNothingButAResultListedTooLateIsCountedOnce() {
+        Instant mark = NOW.minus(Duration.ofMinutes(1));
+        FeedCursor cursor = new FeedCursor(new Checkpoint("f", Optional.empty(), mark, Optional.empty(),
+                SortOrder.NEWEST_FIRST, Map.of()), LOOKBACK, SKEW, NOW);
+        Instant old = mark.minus(LOOKBACK).minusSeconds(30);
+        List<RawResult> ground = List.of(result("n1", NOW), result("n2", NOW.minusSeconds(5)),
+                result("o1", old), result("o2", old.minusSeconds(5)), result("o3", old.minusSeconds(9)));
+        PageStep onGround = cursor.plan(Optional.empty(), new ResultPage(ground, Optional.empty(), Optional.empty(),
+                true), Set.of(), NOW);
+        assertThat(onGround.fresh()).extracting(RawResult::id).containsExactly("n1", "n2");
+        assertThat(onGround.skipped()).as("published long ago, read again behind published ground").isEmpty();
+
+        List<RawResult> lateAtTheTop = List.of(result("late", old), result("n3", NOW), result("n4",
+                NOW.minusSeconds(1)), result("n5", NOW.minusSeconds(2)));
+        for (int sweep = 0; sweep < 3; sweep++) {
+            PageStep step = cursor.plan(Optional.empty(), new ResultPage(lateAtTheTop, Optional.empty(),
+                    Optional.empty(), true), Set.of(), NOW);
+            assertThat(step.fresh()).extracting(RawResult::id).doesNotContain("late");
+            assertThat(step.skipped()).as("sweep %d", sweep)
+                    .isEqualTo(sweep == 0 ? Map.of(FeedCursor.Skip.OLDER_THAN_WINDOW, 1) : Map.of());
+        }
     }
 }
