@@ -147,7 +147,7 @@ public class PollerService {
             return;
         }
         FeedPublisher publisher = new FeedPublisher(feed.name(), clients, topics, config.transactionalIdPrefix(),
-                config.lookback(), config.maxCheckpointSegments());
+                config.lookback(), config.maxCheckpointSegments(), provisioner::recordLimits);
         FeedRunner runner = new FeedRunner(feed, api, publisher, events, config, metrics, statuses.get(feed.name()),
                 retention);
         Thread thread = new Thread(runner, "relay-feed-" + feed.name());
