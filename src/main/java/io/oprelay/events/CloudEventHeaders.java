@@ -29,6 +29,8 @@ public final class CloudEventHeaders {
     public static final String PATH_WEBHOOK = "webhook";
 
     private static final String TYPE_PREFIX = "io.oprelay.operatorresult.";
+    private static final Pattern OVERSIZE_TYPE =
+            Pattern.compile("^io\\.oprelay\\.operatorresult\\.[a-z0-9_-]+\\.oversize\\.v\\d+$");
     private static final Pattern DELETED_TYPE =
             Pattern.compile("^io\\.oprelay\\.operatorresult\\.[a-z0-9_-]+\\.deleted\\.v\\d+$");
 
@@ -43,6 +45,29 @@ public final class CloudEventHeaders {
     /** The event type announcing that the result was deleted at Twilio through the relay. */
     public static String deletedTypeOf(OutputFormat format) {
         return TYPE_PREFIX + format.slug() + ".deleted.v1";
+    }
+
+    /**
+     * The event type of a claim-check: the result was too large for its topic; the value names it
+     * ({@code {id, outputFormat, size}}) and the full result is fetched with {@code GET /api/operator-results/{id}}.
+     */
+    public static String oversizeTypeOf(OutputFormat format) {
+        return TYPE_PREFIX + format.slug() + ".oversize.v1";
+    }
+
+    /** The {@code ce_id} of a result's claim-check event: {@code <id>:oversize}. */
+    public static String oversizeIdOf(String resultId) {
+        return resultId + ":oversize";
+    }
+
+    /** Whether an event type is a claim-check ({@code io.oprelay.operatorresult.<format>.oversize.v<n>}). */
+    public static boolean isOversize(String type) {
+        return type != null && OVERSIZE_TYPE.matcher(type).matches();
+    }
+
+    /** The {@code ce_id} of a result's deletion event: {@code <id>:deleted} (the created event's id is {@code <id>}). */
+    public static String deletedIdOf(String resultId) {
+        return resultId + ":deleted";
     }
 
     /** Whether an event type announces a deletion ({@code io.oprelay.operatorresult.<format>.deleted.v<n>}). */

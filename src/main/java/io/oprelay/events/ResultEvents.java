@@ -1,10 +1,14 @@
 package io.oprelay.events;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.oprelay.twilio.OperatorResult;
 import io.oprelay.twilio.OutputFormat;
 import io.oprelay.twilio.RawResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
@@ -16,6 +20,10 @@ import java.nio.charset.StandardCharsets;
 @ApplicationScoped
 public class ResultEvents {
 
+    /** The JSON Schema of a claim-check's value, the same for every format. */
+    public static final String OVERSIZE_SCHEMA = "/schemas/io.oprelay.operatorresult.oversize.v1.json";
+    private static final ObjectWriter CLAIM_WRITER = new ObjectMapper().writerFor(OversizeClaim.class);
+
     private final TopicsConfig topics;
 
     public ResultEvents(TopicsConfig topics) {
@@ -26,22 +34,71 @@ public class ResultEvents {
     public ProducerRecord<String, byte[]> created(RawResult result, String path) {
         OperatorResult view = result.view();
         OutputFormat format = view.format();
-        RecordHeaders headers = common(view, CloudEventHeaders.typeOf(format));
+        RecordHeaders headers = common(view, view.id(), CloudEventHeaders.typeOf(format));
         add(headers, CloudEventHeaders.RELAY_PATH, path);
         return new ProducerRecord<>(topics.forFormat(format), null, keyOf(view), result.json(), headers);
     }
 
-    /** The event announcing that the result was deleted at Twilio through the relay; its value is the deleted result. */
+    /**
+     * The event announcing that the result was deleted at Twilio through the relay; its value is the deleted result.
+     * Its {@code ce_id} is {@code <id>:deleted}: CloudEvents requires source and id to be unique per event, and the
+     * created event already carries the result id.
+     */
     public ProducerRecord<String, byte[]> deleted(RawResult result) {
         OperatorResult view = result.view();
-        RecordHeaders headers = common(view, CloudEventHeaders.deletedTypeOf(view.format()));
+        RecordHeaders headers = common(view, CloudEventHeaders.deletedIdOf(view.id()),
+                CloudEventHeaders.deletedTypeOf(view.format()));
         return new ProducerRecord<>(topics.forFormat(view.format()), null, keyOf(view), result.json(), headers);
     }
 
-    private static RecordHeaders common(OperatorResult view, String type) {
+    /**
+     * The claim-check that stands for a created event too large for its topic: same topic, key and CloudEvents
+     * headers, but its own {@code ce_id} ({@code <id>:oversize}), the type {@code ...<format>.oversize.v1}, the
+     * claim-check's schema, and as value {@code {id, outputFormat, size}}.
+     */
+    public static ProducerRecord<String, byte[]> claimCheck(ProducerRecord<String, byte[]> created) {
+        OversizeClaim claim = claimOf(created);
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : created.headers()) {
+            switch (header.key()) {
+                case CloudEventHeaders.ID, CloudEventHeaders.TYPE, CloudEventHeaders.DATA_SCHEMA -> { }
+                default -> headers.add(header.key(), header.value());
+            }
+        }
+        add(headers, CloudEventHeaders.ID, CloudEventHeaders.oversizeIdOf(claim.id()));
+        add(headers, CloudEventHeaders.TYPE, CloudEventHeaders.oversizeTypeOf(OutputFormat.of(claim.outputFormat())));
+        add(headers, CloudEventHeaders.DATA_SCHEMA, OVERSIZE_SCHEMA);
+        byte[] value;
+        try {
+            value = CLAIM_WRITER.writeValueAsBytes(claim);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write a claim-check", e);
+        }
+        return new ProducerRecord<>(created.topic(), null, created.key(), value, headers);
+    }
+
+    /** Whether a record is a result event that a claim-check can stand for (it carries the result's id). */
+    public static boolean claimable(ProducerRecord<String, byte[]> record) {
+        String id = header(record, CloudEventHeaders.ID);
+        String type = header(record, CloudEventHeaders.TYPE);
+        return id != null && type != null && !CloudEventHeaders.isOversize(type) && !CloudEventHeaders.isDeletion(type);
+    }
+
+    /** What the claim-check of a created event says: the result's id, its outputFormat, and its size in bytes. */
+    public static OversizeClaim claimOf(ProducerRecord<String, byte[]> created) {
+        return new OversizeClaim(header(created, CloudEventHeaders.ID),
+                header(created, CloudEventHeaders.OUTPUT_FORMAT), created.value() == null ? 0 : created.value().length);
+    }
+
+    private static String header(ProducerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static RecordHeaders common(OperatorResult view, String eventId, String type) {
         RecordHeaders headers = new RecordHeaders();
         add(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE);
-        add(headers, CloudEventHeaders.ID, view.id());
+        add(headers, CloudEventHeaders.ID, eventId);
         add(headers, CloudEventHeaders.TYPE, type);
         add(headers, CloudEventHeaders.SOURCE, sourceOf(view));
         add(headers, CloudEventHeaders.SUBJECT, view.conversationId());

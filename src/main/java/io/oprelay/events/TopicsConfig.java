@@ -47,6 +47,14 @@ public interface TopicsConfig {
     @WithDefault("-1")
     short replicationFactor();
 
+    /**
+     * Largest record the relay writes, in bytes: the {@code max.request.size} of its transactional producers and the
+     * {@code max.message.bytes} of the topics it creates. A result larger than this, or than an existing topic's own
+     * {@code max.message.bytes}, is published as a claim-check event instead (see docs/poller.md).
+     */
+    @WithDefault("8388608")
+    int maxMessageBytes();
+
     /** The result topic of a format. */
     default String forFormat(OutputFormat format) {
         return switch (format) {

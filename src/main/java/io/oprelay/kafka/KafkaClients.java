@@ -1,5 +1,6 @@
 package io.oprelay.kafka;
 
+import io.oprelay.events.TopicsConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -27,8 +28,10 @@ public class KafkaClients {
     private static final java.util.Set<String> NOT_CLIENT_SETTINGS = java.util.Set.of("devservices", "health");
 
     private final Map<String, Object> base;
+    private final int maxRecordBytes;
 
-    public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, TopicsConfig topics) {
+        this.maxRecordBytes = topics.maxMessageBytes();
         Map<String, Object> copy = new HashMap<>();
         kafkaConfig.forEach((key, value) -> {
             if (NOT_CLIENT_SETTINGS.stream().noneMatch(key::startsWith)) {
@@ -36,6 +39,11 @@ public class KafkaClients {
             }
         });
         this.base = Map.copyOf(copy);
+    }
+
+    /** The {@code max.request.size} of the transactional producers ({@code relay.topics.max-message-bytes}). */
+    public int maxRecordBytes() {
+        return maxRecordBytes;
     }
 
     /** Connection settings shared by every client. */
@@ -60,7 +68,7 @@ public class KafkaClients {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }

@@ -3,12 +3,18 @@ package io.oprelay.kafka;
 import io.oprelay.events.TopicsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,21 +40,66 @@ public class TopicProvisioner {
         this.topics = topics;
     }
 
+    private List<String> resultTopics() {
+        return List.of(topics.classification(), topics.json(), topics.text(), topics.extraction(), topics.other());
+    }
+
+    /**
+     * The largest record each result topic takes as it is now: its {@code max.message.bytes} (an existing topic keeps
+     * its own), bounded by the producer's {@code max.request.size}. Blocks up to about 30 s.
+     *
+     * @throws KafkaException when the topics' configuration could not be read
+     */
+    public RecordLimits recordLimits() {
+        return recordLimits(resultTopics());
+    }
+
+    /** As {@link #recordLimits()}, for the given topics. */
+    public RecordLimits recordLimits(Collection<String> names) {
+        List<ConfigResource> resources = names.stream()
+                .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+        Map<String, Long> limits = new HashMap<>();
+        try (Admin admin = clients.admin("relay-topic-limits")) {
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            configs.forEach((resource, config) -> {
+                ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (entry != null && entry.value() != null) {
+                    limits.put(resource.name(), Long.parseLong(entry.value()));
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while reading the topics' max.message.bytes", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaException("could not read the topics' max.message.bytes: " + e.getMessage(), e);
+        }
+        limits.forEach((topic, bytes) -> {
+            if (bytes < clients.maxRecordBytes()) {
+                LOG.debugf("topic %s takes records of up to %d bytes (max.message.bytes), less than the producer's %d;"
+                        + " larger results are published there as claim-check events", topic, bytes,
+                        clients.maxRecordBytes());
+            }
+        });
+        return new RecordLimits(clients.maxRecordBytes(), limits);
+    }
+
     /** Result topics plus the checkpoint topic; blocks up to about 30 s, throws when Kafka cannot be reached. */
     public void ensureTopics(List<NewTopic> extra) throws InterruptedException, ExecutionException, TimeoutException {
         Optional<Short> replication = topics.replicationFactor() < 1 ? Optional.empty()
                 : Optional.of(topics.replicationFactor());
+        String maxMessageBytes = String.valueOf(topics.maxMessageBytes());
         List<NewTopic> wanted = new ArrayList<>();
-        for (String name : List.of(topics.classification(), topics.json(), topics.text(), topics.extraction(),
-                topics.other())) {
-            wanted.add(new NewTopic(name, Optional.of(topics.partitions()), replication));
+        for (String name : resultTopics()) {
+            // The topic takes every record the producer may send (the broker's default is about 1 MB).
+            wanted.add(new NewTopic(name, Optional.of(topics.partitions()), replication)
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes)));
         }
         wanted.add(new NewTopic(topics.checkpoints(), Optional.of(topics.checkpointPartitions()), replication)
                 .configs(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                         TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
                         TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(TimeUnit.HOURS.toMillis(1)),
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024))));
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes)));
         wanted.addAll(extra);
         try (Admin admin = clients.admin("relay-topic-provisioner")) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);

@@ -6,11 +6,13 @@ import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.ResultPage;
 import io.oprelay.twilio.SortOrder;
 import io.oprelay.twilio.Ttid;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,10 +37,46 @@ import java.util.function.LongPredicate;
  * again from a page that begins at or before the window's floor (or from the top when there is none yet), so a
  * result listed late but created inside the window is still found wherever the list puts it.
  *
+ * <p>Input cannot move the mark out of reach: the times that move it (a page's newest result, a sweep's newest) are
+ * capped at now, so the mark never passes the present and the look-back behind it stays whole. A result dated ahead
+ * is still published once (its id is held in the window with its own time, so the window, not the clock, decides
+ * that it is not published again), and later results stay inside the window. One dated beyond now plus the allowed
+ * clock skew is named in {@link PageStep#futureDated()}. A checkpoint whose mark is already beyond now plus the skew
+ * (written before the cap existed) is brought back to now when restored.
+ *
+ * <p>Every result on a page that is neither published nor held as published says why in {@link PageStep#skipped()}
+ * (see {@link Skip}), and future-dated ones are listed in {@link PageStep#futureDated()}.
+ *
  * <p>Not thread-safe: one feed loop owns it. {@link #plan} computes a page's effect without changing anything;
  * {@link #apply} makes it current once the page's transaction has committed.
  */
 public final class FeedCursor {
+
+    private static final Logger LOG = Logger.getLogger(FeedCursor.class);
+    /** The clock skew allowed when none is given (tests, tools): the default of {@code relay.poller.max-clock-skew}. */
+    static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+    /** Why a result on a page was not published although its id was not held as published. */
+    public enum Skip {
+        /**
+         * Created at or before the window's floor, yet listed among newer results (or pushed): listed too late to be
+         * told apart from one published long ago. Results a sweep re-reads behind published ground are not counted.
+         */
+        OLDER_THAN_WINDOW("older-than-window"),
+        /** The result has no id, so it cannot be published exactly once. */
+        NO_ID("no-id");
+
+        private final String tag;
+
+        Skip(String tag) {
+            this.tag = tag;
+        }
+
+        /** The value of the {@code reason} tag of {@code relay.poller.skipped}. */
+        public String tag() {
+            return tag;
+        }
+    }
 
     static final String END_OF_LIST = "end of list";
     static final String REACHED_PUBLISHED = "reached published results";
@@ -49,6 +87,7 @@ public final class FeedCursor {
 
     private final String feed;
     private final Duration lookback;
+    private final Duration maxClockSkew;
     private Optional<String> resumeToken;
     private Instant completeThrough;
     private Optional<Instant> sweepMax;
@@ -57,6 +96,13 @@ public final class FeedCursor {
     /** Oldest first: tokens of pages walked, with the creation time their page starts at or after, oldest first. */
     private List<RescanPoint> rescanPoints;
     private final Map<String, Long> published;
+    /** Ids already reported as skipped, so a result listed in every sweep is counted and warned about once (bounded). */
+    private final Set<String> reported = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 1024;
+        }
+    });
     /** Ids held after the last pruning; see {@link #apply}. */
     private int heldAfterPruning;
 
@@ -65,11 +111,32 @@ public final class FeedCursor {
     }
 
     public FeedCursor(Checkpoint checkpoint, Duration lookback) {
+        this(checkpoint, lookback, DEFAULT_MAX_CLOCK_SKEW, Instant.now());
+    }
+
+    /**
+     * @param maxClockSkew how far ahead of {@code now} a creation time may be before the result counts as
+     *                     future-dated, and a restored mark as out of reach
+     * @param now          the time of the restore: a mark beyond {@code now + maxClockSkew} is brought back to now
+     */
+    public FeedCursor(Checkpoint checkpoint, Duration lookback, Duration maxClockSkew, Instant now) {
         this.feed = checkpoint.feed();
         this.lookback = lookback;
+        this.maxClockSkew = maxClockSkew;
         this.resumeToken = checkpoint.resumeToken();
-        this.completeThrough = checkpoint.completeThrough();
-        this.sweepMax = checkpoint.sweepMax();
+        Instant cap = now.plus(maxClockSkew);
+        // Another replica's mark may be a little ahead of this clock: only a mark beyond the skew is repaired.
+        if (checkpoint.completeThrough().isAfter(cap)) {
+            // A result dated in the future moved the mark there before the cap existed: every later result would
+            // fall behind the window. Results created within the look-back before that result was read may be
+            // published again (their ids were let go when the mark jumped); without this the feed publishes nothing.
+            LOG.warnf("feed %s: the checkpoint's complete-through mark %s is beyond now plus the allowed clock skew;"
+                    + " bringing it back to %s", feed, checkpoint.completeThrough(), now);
+            this.completeThrough = now;
+        } else {
+            this.completeThrough = checkpoint.completeThrough();
+        }
+        this.sweepMax = checkpoint.sweepMax().map(max -> max.isAfter(cap) ? now : max);
         this.order = checkpoint.order();
         this.coverage = checkpoint.coverage();
         this.rescanPoints = List.of();
@@ -90,25 +157,20 @@ public final class FeedCursor {
      * @param tokensSeen tokens already used in this sweep; a next token among them ends the sweep (no loop)
      */
     public PageStep plan(Optional<String> tokenUsed, ResultPage page, Set<String> tokensSeen, Instant now) {
-        LongPredicate inWindow = head().window(lookback);
-        List<RawResult> fresh = new ArrayList<>();
-        Map<String, Long> added = new LinkedHashMap<>();
-        long pageMin = Long.MAX_VALUE;
-        long pageMax = Long.MIN_VALUE;
-        for (int i = 0; i < page.items().size(); i++) {
-            RawResult item = page.items().get(i);
-            long time = timeOf(item, now);
-            pageMin = Math.min(pageMin, time);
-            pageMax = Math.max(pageMax, time);
-            String id = item.id();
-            if (id == null || !inWindow.test(time) || published.containsKey(id) || added.containsKey(id)) {
-                continue;
-            }
-            fresh.add(item);
-            added.put(id, time);
-        }
         // Every page that can tell says which order it is in; the remembered order serves pages that cannot.
         SortOrder detected = order(page.items(), now);
+        Diff diff = diff(page.items(), detected, now);
+        List<RawResult> fresh = diff.fresh();
+        Map<String, Long> added = diff.added();
+        long pageMin = Long.MAX_VALUE;
+        long pageMax = Long.MIN_VALUE;
+        // The times that move the mark are capped: a result dated ahead must not push later ones out of the window.
+        long cap = now.toEpochMilli();
+        for (RawResult item : page.items()) {
+            long time = Math.min(timeOf(item, now), cap);
+            pageMin = Math.min(pageMin, time);
+            pageMax = Math.max(pageMax, time);
+        }
         boolean anyItems = !page.items().isEmpty();
         Optional<Instant> max = anyItems ? Optional.of(Instant.ofEpochMilli(pageMax)) : Optional.empty();
         Optional<Instant> newSweepMax = latest(sweepMax, max);
@@ -189,8 +251,74 @@ public final class FeedCursor {
         Checkpoint after = new Checkpoint(feed, nextResume, newComplete, newSweepMax, detected,
                 Collections.unmodifiableMap(published), newCoverage);
         return new PageStep(List.copyOf(fresh), Collections.unmodifiableMap(added), after,
-                endReason.isEmpty() ? next : Optional.empty(), endReason, points);
+                endReason.isEmpty() ? next : Optional.empty(), endReason, points, diff.skipped(), diff.futureDated());
     }
+
+    /** The results of a page or a push that are new, why the others that are not held were left out, and which are future-dated. */
+    private record Diff(List<RawResult> fresh, Map<String, Long> added, Map<Skip, Integer> skipped,
+                        List<String> futureDated) {
+    }
+
+    /**
+     * @param order the order of {@code items} as a page of the list, or {@link SortOrder#UNKNOWN} for pushed results
+     */
+    private Diff diff(List<RawResult> items, SortOrder order, Instant now) {
+        LongPredicate inWindow = head().window(lookback);
+        long floor = floor(completeThrough);
+        long futureFrom = now.plus(maxClockSkew).toEpochMilli();
+        long[] times = new long[items.size()];
+        int firstInside = -1;
+        int lastInside = -1;
+        for (int i = 0; i < items.size(); i++) {
+            times[i] = timeOf(items.get(i), now);
+            if (times[i] > floor) {
+                firstInside = firstInside < 0 ? i : firstInside;
+                lastInside = i;
+            }
+        }
+        List<RawResult> fresh = new ArrayList<>();
+        Map<String, Long> added = new LinkedHashMap<>();
+        Map<Skip, Integer> skipped = new EnumMap<>(Skip.class);
+        List<String> futureDated = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            RawResult item = items.get(i);
+            String id = item.id();
+            long time = times[i];
+            if (id == null) {
+                skipped.merge(Skip.NO_ID, 1, Integer::sum);
+                LOG.debugf("feed %s: skipped a result without an id", feed);
+                continue;
+            }
+            if (published.containsKey(id) || added.containsKey(id)) {
+                continue;
+            }
+            if (!inWindow.test(time)) {
+                // Behind published ground (the tail of a newest-first page, the head of an oldest-first one) a sweep
+                // reads results published long ago: expected. Anywhere else it is a result listed too late.
+                boolean behindGround = (order == SortOrder.NEWEST_FIRST && i > lastInside)
+                        || (order == SortOrder.OLDEST_FIRST && (firstInside < 0 || i < firstInside));
+                if (time <= floor && !behindGround) {
+                    // Counted and warned about once per result, not once per sweep that reads it again.
+                    if (reported.add(id)) {
+                        skipped.merge(Skip.OLDER_THAN_WINDOW, 1, Integer::sum);
+                        LOG.warnf("feed %s: result %s (created %s) is listed among newer results but is older than"
+                                + " the window behind the mark %s; it is not published", feed, id,
+                                Instant.ofEpochMilli(time), completeThrough);
+                    }
+                } else {
+                    LOG.tracef("feed %s: result %s is behind published ground", feed, id);
+                }
+                continue;
+            }
+            if (time > futureFrom) {
+                futureDated.add(id);
+            }
+            fresh.add(item);
+            added.put(id, time);
+        }
+        return new Diff(fresh, added, Collections.unmodifiableMap(skipped), List.copyOf(futureDated));
+    }
+
 
     /**
      * The order after a page: the first pages that clearly tell set it; once known, it changes only when a page
@@ -268,22 +396,11 @@ public final class FeedCursor {
      * about where the list stands.
      */
     public PageStep planPushed(List<RawResult> results, Instant now) {
-        LongPredicate inWindow = head().window(lookback);
-        List<RawResult> fresh = new ArrayList<>();
-        Map<String, Long> added = new LinkedHashMap<>();
-        for (RawResult result : results) {
-            String id = result.id();
-            long time = timeOf(result, now);
-            if (id == null || !inWindow.test(time) || published.containsKey(id) || added.containsKey(id)) {
-                continue;
-            }
-            fresh.add(result);
-            added.put(id, time);
-        }
+        Diff diff = diff(results, SortOrder.UNKNOWN, now);
         Checkpoint after = new Checkpoint(feed, resumeToken, completeThrough, sweepMax, order,
                 Collections.unmodifiableMap(published), coverage);
-        return new PageStep(List.copyOf(fresh), Collections.unmodifiableMap(added), after, Optional.empty(),
-                Optional.empty(), rescanPoints);
+        return new PageStep(List.copyOf(diff.fresh()), Collections.unmodifiableMap(diff.added()), after,
+                Optional.empty(), Optional.empty(), rescanPoints, diff.skipped(), diff.futureDated());
     }
 
     /** The ids of the window once {@code step} is applied (a fresh map; the cursor is not changed). */

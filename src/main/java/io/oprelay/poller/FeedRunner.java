@@ -1,6 +1,7 @@
 package io.oprelay.poller;
 
 import io.oprelay.events.CloudEventHeaders;
+import io.oprelay.events.OversizeClaim;
 import io.oprelay.events.ResultEvents;
 import io.oprelay.publisher.FeedPublisher;
 import io.oprelay.publisher.FencedException;
@@ -160,7 +161,7 @@ final class FeedRunner implements Runnable {
         try {
             if (cursor == null) {
                 status.state(FeedStatus.State.STARTING);
-                cursor = new FeedCursor(publisher.open(), config.lookback());
+                cursor = new FeedCursor(publisher.open(), config.lookback(), config.maxClockSkew(), Instant.now());
                 status.cursor(cursor);
                 status.kafkaHealthy();
                 LOG.infof("feed %s: owned here; resuming (complete through %s, %s)", feed.name(),
@@ -310,6 +311,7 @@ final class FeedRunner implements Runnable {
      * Kafka; any failure before the commit throws it away (see {@link #sweep()}), so nothing is skipped.
      */
     private void stage(PageStep step) {
+        skipped(step);
         boolean changed = !step.fresh().isEmpty()
                 || !step.next().resumeToken().equals(cursor.resumeToken())
                 || !step.next().completeThrough().equals(cursor.completeThrough())
@@ -334,7 +336,7 @@ final class FeedRunner implements Runnable {
         if (pending.steps().isEmpty()) {
             return;
         }
-        publisher.commit(pending.records(), cursor.head(), pending.added(), cursor::window);
+        oversize(publisher.commit(pending.records(), cursor.head(), pending.added(), cursor::window));
         for (PageStep step : pending.steps()) {
             counted(step, CloudEventHeaders.PATH_POLL);
             retention.afterCommit(step.added().keySet());
@@ -353,7 +355,28 @@ final class FeedRunner implements Runnable {
         }
     }
 
+    /** Counts and names the results that went out as claim-checks, being too large for their topic. */
+    private void oversize(List<OversizeClaim> claims) {
+        for (OversizeClaim claim : claims) {
+            metrics.oversize(OutputFormat.of(claim.outputFormat()), 1);
+            LOG.warnf("feed %s: result %s (%d bytes) is larger than its topic takes; published its claim-check"
+                    + " event instead (fetch it with GET /api/operator-results/{id})", feed.name(), claim.id(),
+                    claim.size());
+        }
+    }
+
+    /** Counts the results of a page or push that were left out although not held as published (see the cursor). */
+    private void skipped(PageStep step) {
+        step.skipped().forEach((reason, count) -> metrics.skipped(feed.name(), reason.tag(), count));
+    }
+
     private void counted(PageStep step, String path) {
+        if (!step.futureDated().isEmpty()) {
+            metrics.futureDated(feed.name(), step.futureDated().size());
+            LOG.warnf("feed %s: published %d result(s) created beyond now plus the allowed clock skew (%s), for"
+                    + " example %s; they do not move the complete-through mark past that", feed.name(),
+                    step.futureDated().size(), config.maxClockSkew(), step.futureDated().get(0));
+        }
         Map<OutputFormat, Long> byFormat = new EnumMap<>(OutputFormat.class);
         step.fresh().forEach(r -> byFormat.merge(r.view().format(), 1L, Long::sum));
         byFormat.forEach((format, count) -> {
@@ -389,13 +412,14 @@ final class FeedRunner implements Runnable {
         List<RawResult> all = new ArrayList<>();
         batches.forEach(batch -> all.addAll(batch.results()));
         PageStep step = cursor.planPushed(all, Instant.now());
+        skipped(step);
         try {
             if (!step.fresh().isEmpty()) {
                 List<ProducerRecord<String, byte[]>> records = new ArrayList<>(step.fresh().size());
                 for (RawResult result : step.fresh()) {
                     records.add(events.created(result, CloudEventHeaders.PATH_WEBHOOK));
                 }
-                publisher.commit(records, step.next(), step.added(), () -> cursor.windowAfter(step));
+                oversize(publisher.commit(records, step.next(), step.added(), () -> cursor.windowAfter(step)));
                 cursor.apply(step);
                 status.cursor(cursor);
                 counted(step, CloudEventHeaders.PATH_WEBHOOK);

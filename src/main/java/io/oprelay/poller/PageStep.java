@@ -17,9 +17,12 @@ import java.util.Optional;
  * @param nextToken token of the next page of this sweep; absent when the sweep ends with this page
  * @param endReason why the sweep ends here (end of list, repeated token, reached published results), or empty
  * @param rescanPoints oldest first: the pages walked in this sweep that may later become its rescan point
+ * @param skipped   results not published although their ids were not held as published, by reason
+ * @param futureDated ids of fresh results created further ahead than now plus the allowed clock skew (published)
  */
 public record PageStep(List<RawResult> fresh, Map<String, Long> added, Checkpoint next, Optional<String> nextToken,
-                       Optional<String> endReason, List<FeedCursor.RescanPoint> rescanPoints) {
+                       Optional<String> endReason, List<FeedCursor.RescanPoint> rescanPoints,
+                       Map<FeedCursor.Skip, Integer> skipped, List<String> futureDated) {
 
     public boolean endsSweep() {
         return endReason.isPresent();

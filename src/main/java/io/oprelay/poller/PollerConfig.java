@@ -26,6 +26,14 @@ public interface PollerConfig {
     Duration lookback();
 
     /**
+     * How far ahead of this instance's clock a result's creation time may be before it counts as future-dated (counted
+     * and logged; still published once). Whatever a result says, the complete-through mark never passes now, so later
+     * results stay inside the window; a restored mark beyond now plus this is brought back to now.
+     */
+    @WithDefault("5M")
+    Duration maxClockSkew();
+
+    /**
      * Results per transaction: consecutive pages of a sweep share one transaction up to this many results (the
      * sweep's last page always commits). Fewer, larger transactions cost less; the guarantee is the same.
      */

@@ -57,6 +57,27 @@ public class PollerMetrics {
                 .tag("feed", feed).register(registry).increment();
     }
 
+    /** Results on a page (or in a push) that were not published although their ids were not held as published. */
+    public void skipped(String feed, String reason, long count) {
+        Counter.builder("relay.poller.skipped")
+                .description("Results read but not published although not held as published, by reason")
+                .tag("feed", feed).tag("reason", reason).register(registry).increment(count);
+    }
+
+    /** Results published whose creation time lies further ahead than now plus the allowed clock skew. */
+    public void futureDated(String feed, long count) {
+        Counter.builder("relay.poller.future-dated")
+                .description("Results published with a creation time beyond now plus the allowed clock skew")
+                .tag("feed", feed).register(registry).increment(count);
+    }
+
+    /** Results too large for their topic, published as a claim-check event instead. */
+    public void oversize(OutputFormat format, long count) {
+        Counter.builder("relay.results.oversize")
+                .description("Results too large for their topic, published as a claim-check event")
+                .tag("format", format.slug()).register(registry).increment(count);
+    }
+
     /** Seconds between now and the feed's complete-through mark. */
     public void checkpointLag(String feed, Supplier<Instant> completeThrough) {
         registry.gauge("relay.poller.checkpoint.lag.seconds", java.util.List.of(io.micrometer.core.instrument.Tag.of(

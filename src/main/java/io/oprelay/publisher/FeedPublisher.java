@@ -1,7 +1,11 @@
 package io.oprelay.publisher;
 
+import io.oprelay.events.OversizeClaim;
+import io.oprelay.events.ResultEvents;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.kafka.KafkaClients;
+import io.oprelay.kafka.RecordLimits;
+import io.oprelay.routing.RecordSize;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -9,11 +13,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.utils.Utils;
 import org.jboss.logging.Logger;
@@ -25,7 +31,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -50,13 +59,27 @@ public final class FeedPublisher implements AutoCloseable {
     private final String transactionalId;
     private final Duration lookback;
     private final int maxSegments;
+    private final Supplier<RecordLimits> limitsSource;
+    private RecordLimits limits;
     private KafkaProducer<String, byte[]> producer;
     private int partition = -1;
     private int segments;
 
     public FeedPublisher(String feed, KafkaClients clients, TopicsConfig topics, String transactionalIdPrefix,
                          Duration lookback, int maxSegments) {
+        this(feed, clients, topics, transactionalIdPrefix, lookback, maxSegments,
+                () -> RecordLimits.producerOnly(clients.maxRecordBytes()));
+    }
+
+    /**
+     * @param limitsSource reads the largest record each topic takes, at every {@link #open()}; a result event larger
+     *                     than that goes out as its claim-check
+     */
+    public FeedPublisher(String feed, KafkaClients clients, TopicsConfig topics, String transactionalIdPrefix,
+                         Duration lookback, int maxSegments, Supplier<RecordLimits> limitsSource) {
         this.feed = feed;
+        this.limitsSource = limitsSource;
+        this.limits = RecordLimits.producerOnly(clients.maxRecordBytes());
         this.clients = clients;
         this.checkpointTopic = topics.checkpoints();
         this.transactionalId = transactionalIdPrefix + "feed-" + feed;
@@ -81,6 +104,8 @@ public final class FeedPublisher implements AutoCloseable {
             producer = clients.transactionalProducer(transactionalId, "relay-publisher-" + feed);
             producer.initTransactions();
             partition = partitionFor(feed, producer.partitionsFor(checkpointTopic).size());
+            // Read at every open: after a transaction the broker refused, the feed reopens with the topics' limits now.
+            limits = limitsSource.get();
             return restore();
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
             closeProducer(Duration.ZERO);
@@ -145,23 +170,72 @@ public final class FeedPublisher implements AutoCloseable {
     }
 
     /**
-     * Commits the page's events and the feed's new checkpoint atomically.
+     * Commits the page's events and the feed's new checkpoint atomically. A result event larger than its topic takes
+     * goes out as its claim-check ({@link ResultEvents#claimCheck}) in its place: decided before sending where the
+     * limit is known, and otherwise when the broker refuses it, by aborting and committing the batch again once with
+     * the refused events replaced. Either way the batch commits once, with its checkpoint.
      *
      * @param events the events of the page's new results, in the page's order
      * @param next   the checkpoint after this page
      * @param added  ids published by this page, with their creation times
      * @param window all ids of the window after this page; asked for only when segments are merged
+     * @return the claim-checks published in place of events too large for their topic (empty as a rule)
      */
-    public void commit(List<ProducerRecord<String, byte[]>> events, Checkpoint next, Map<String, Long> added,
-                       Supplier<Map<String, Long>> window) {
+    public List<OversizeClaim> commit(List<ProducerRecord<String, byte[]>> events, Checkpoint next,
+                                      Map<String, Long> added, Supplier<Map<String, Long>> window) {
         if (producer == null) {
             throw new PublishFailedException("publisher of feed " + feed + " is not open", null);
         }
+        List<OversizeClaim> claims = new ArrayList<>();
+        List<ProducerRecord<String, byte[]>> batch = new ArrayList<>(events.size());
+        for (ProducerRecord<String, byte[]> event : events) {
+            boolean tooLarge = RecordSize.upperBound(event) > limits.forTopic(event.topic());
+            batch.add(tooLarge && ResultEvents.claimable(event) ? claimCheck(event, claims) : event);
+        }
+        Set<Integer> refused = attempt(batch, next, added, window);
+        if (refused.isEmpty()) {
+            return claims;
+        }
+        // The broker refused some events as too large (a topic limit not known before): the transaction was aborted.
+        for (int i : refused) {
+            if (!ResultEvents.claimable(batch.get(i))) {
+                closeProducer(Duration.ZERO);
+                throw new PublishFailedException("transaction of feed " + feed + " failed: a record for "
+                        + batch.get(i).topic() + " is larger than the topic takes", null);
+            }
+        }
+        LOG.warnf("feed %s: the broker refused %d event(s) as too large; publishing claim-checks instead", feed,
+                refused.size());
+        for (int i : refused) {
+            batch.set(i, claimCheck(batch.get(i), claims));
+        }
+        Set<Integer> refusedAgain = attempt(batch, next, added, window);
+        if (!refusedAgain.isEmpty()) {
+            throw new PublishFailedException("transaction of feed " + feed + " failed: the broker refused "
+                    + refusedAgain.size() + " record(s) as too large even as claim-checks", null);
+        }
+        return claims;
+    }
+
+    private ProducerRecord<String, byte[]> claimCheck(ProducerRecord<String, byte[]> event, List<OversizeClaim> claims) {
+        claims.add(ResultEvents.claimOf(event));
+        return ResultEvents.claimCheck(event);
+    }
+
+    /**
+     * One transaction of the batch and the checkpoint.
+     *
+     * @return the indexes of events the broker or the producer refused as too large (the transaction was then
+     *         aborted and nothing changed); empty when the transaction committed
+     */
+    private Set<Integer> attempt(List<ProducerRecord<String, byte[]>> events, Checkpoint next,
+                                 Map<String, Long> added, Supplier<Map<String, Long>> window) {
         int segmentsAfter = segments;
+        List<Future<RecordMetadata>> sent = new ArrayList<>(events.size());
         try {
             producer.beginTransaction();
             for (ProducerRecord<String, byte[]> event : events) {
-                producer.send(event);
+                sent.add(producer.send(event));
             }
             if (!added.isEmpty()) {
                 if (segments + 1 > maxSegments) {
@@ -174,18 +248,48 @@ public final class FeedPublisher implements AutoCloseable {
             send(CheckpointCodec.headKey(feed), CheckpointCodec.head(next, segmentsAfter));
             producer.commitTransaction();
             segments = segmentsAfter;
+            return Set.of();
         } catch (ProducerFencedException | InvalidProducerEpochException | TransactionalIdAuthorizationException e) {
             closeProducer(Duration.ZERO);
             throw new FencedException(feed, e);
         } catch (KafkaException e) {
+            Set<Integer> tooLarge = tooLarge(sent);
             try {
                 producer.abortTransaction();
-            } catch (KafkaException abortFailure) {
+                if (!tooLarge.isEmpty()) {
+                    return tooLarge;
+                }
+            } catch (KafkaException | IllegalStateException abortFailure) {
+                // A commit that timed out cannot be aborted: the producer is closed, and the feed reopens it.
                 e.addSuppressed(abortFailure);
             }
             closeProducer(Duration.ZERO);
             throw new PublishFailedException("transaction of feed " + feed + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The events whose send failed because the record was too large (each send has completed by now). */
+    private static Set<Integer> tooLarge(List<Future<RecordMetadata>> sent) {
+        Set<Integer> indexes = new TreeSet<>();
+        for (int i = 0; i < sent.size(); i++) {
+            Future<RecordMetadata> future = sent.get(i);
+            if (!future.isDone()) {
+                continue;
+            }
+            try {
+                future.get();
+            } catch (ExecutionException failure) {
+                if (failure.getCause() instanceof RecordTooLargeException) {
+                    indexes.add(i);
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return Set.of();
+            } catch (RuntimeException ignored) {
+                // cancelled: not a size problem
+            }
+        }
+        return indexes;
     }
 
     private int writeMerged(Map<String, Long> window) {

@@ -12,7 +12,7 @@ import java.util.Map;
  * limit fails inside the transaction and would make the whole batch fail again on every replay, so the router
  * checks before it sends.
  */
-final class RecordSize {
+public final class RecordSize {
 
     /** Kafka's record batch header (magic v2). */
     private static final int BATCH_OVERHEAD = 61;
@@ -30,7 +30,7 @@ final class RecordSize {
      * An upper bound of the serialised size of a record alone in an uncompressed batch, as the producer estimates
      * it before comparing it with {@code max.request.size} (varints counted at their longest).
      */
-    static long upperBound(ProducerRecord<String, byte[]> record) {
+    public static long upperBound(ProducerRecord<String, byte[]> record) {
         long size = BATCH_OVERHEAD + RECORD_OVERHEAD;
         if (record.key() != null) {
             size += record.key().getBytes(StandardCharsets.UTF_8).length;

@@ -72,9 +72,9 @@ public class Router {
         all.add(actions.agentAssist().topic());
         all.add(actions.workflow().topic());
         all.add(config.deadLetterTopic());
-        RoutingTopics.ensure(kafka, all, topics.partitions(), topics.replicationFactor());
+        RoutingTopics.ensure(kafka, all, topics.partitions(), topics.replicationFactor(), topics.maxMessageBytes());
         RoutingTopics.ensure(kafka, List.of(config.slots().topic()), config.slots().count(),
-                topics.replicationFactor());
+                topics.replicationFactor(), topics.maxMessageBytes());
         if (!config.enabled()) {
             LOG.info("Routing is disabled (relay.routing.enabled=false)");
             return;

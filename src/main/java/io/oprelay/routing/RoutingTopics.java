@@ -2,6 +2,7 @@ package io.oprelay.routing;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
@@ -26,14 +27,20 @@ final class RoutingTopics {
     private RoutingTopics() {
     }
 
-    static void ensure(Map<String, Object> base, Collection<String> names, int partitions, short replicationFactor) {
+    /**
+     * Creates the missing topics with {@code max.message.bytes} set to {@code maxMessageBytes}, as the poller creates
+     * the result topics: whichever starts first, a result topic takes every record the relay may write.
+     */
+    static void ensure(Map<String, Object> base, Collection<String> names, int partitions, short replicationFactor,
+                       int maxMessageBytes) {
         Map<String, Object> config = new HashMap<>(base);
         config.put("client.id", "relay-router-admin");
         try (Admin admin = Admin.create(config)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = names.stream().distinct().filter(name -> !existing.contains(name))
                     .map(name -> new NewTopic(name, Optional.of(partitions),
-                            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor)))
+                            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor))
+                            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxMessageBytes))))
                     .toList();
             if (missing.isEmpty()) {
                 return;

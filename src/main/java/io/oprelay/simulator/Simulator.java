@@ -1,6 +1,10 @@
 package io.oprelay.simulator;
 
+import io.oprelay.twilio.OperatorResult;
+import io.oprelay.twilio.OperatorResultParser;
 import io.oprelay.twilio.OutputFormat;
+import io.oprelay.twilio.RawResult;
+import io.oprelay.twilio.Ttid;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * The simulator's state, for its HTTP endpoints and for tests that drive it in the same JVM: the results, the sort
@@ -29,6 +34,7 @@ import java.util.function.UnaryOperator;
 public class Simulator {
 
     private static final Logger LOG = Logger.getLogger(Simulator.class);
+    private static final Pattern RESULT_ID = Ttid.pattern("intelligence_operatorresult");
 
     private final SimulatorConfig config;
     private final Clock clock;
@@ -131,6 +137,43 @@ public class Simulator {
             ids.add(result.id());
         }
         return ids;
+    }
+
+    /**
+     * Adds one result exactly as given (its JSON is served byte for byte), for driving cases the generator does not
+     * make: a chosen {@code dateCreated}, a very large output.
+     *
+     * @throws IllegalArgumentException with the reason when the JSON is not a result the list can serve
+     * @throws IllegalStateException    when a result with that id exists already
+     */
+    public synchronized String put(byte[] json) {
+        RawResult raw;
+        try {
+            raw = new OperatorResultParser().parseOne(json);
+        } catch (OperatorResultParser.MalformedAnswerException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        OperatorResult view = raw.view();
+        require(view.id() != null && RESULT_ID.matcher(view.id()).matches(),
+                "id must match " + RESULT_ID.pattern());
+        require(view.conversationId() != null && !view.conversationId().isBlank(), "conversationId is required");
+        require(view.intelligenceConfiguration() != null && view.intelligenceConfiguration().id() != null,
+                "intelligenceConfiguration.id is required");
+        require(view.operator() != null && view.operator().id() != null, "operator.id is required");
+        require(view.outputFormat() != null && !view.outputFormat().isBlank(), "outputFormat is required");
+        require(view.dateCreated() != null, "dateCreated is required (an ISO-8601 date-time)");
+        if (store.get(view.id()).isPresent()) {
+            throw new IllegalStateException("a result with id " + view.id() + " exists already");
+        }
+        store.put(new StoredResult(view.id(), view.conversationId(), view.intelligenceConfiguration().id(),
+                view.operator().id(), view.format(), raw.json()));
+        return view.id();
+    }
+
+    private static void require(boolean condition, String problem) {
+        if (!condition) {
+            throw new IllegalArgumentException(problem);
+        }
     }
 
     /** Adds {@code count} results spread evenly over the {@code span} before now, as a start backlog. */

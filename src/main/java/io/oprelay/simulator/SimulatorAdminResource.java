@@ -1,6 +1,7 @@
 package io.oprelay.simulator;
 
 import io.oprelay.api.Roles;
+import io.oprelay.api.Problem;
 import io.oprelay.twilio.OutputFormat;
 import io.oprelay.twilio.Ttid;
 import jakarta.annotation.security.RolesAllowed;
@@ -107,6 +108,33 @@ public class SimulatorAdminResource {
         List<String> ids = simulator.add(count, chosen, conversationId);
         return Response.ok(new AddedResults(ids.size(), simulator.count(), ids.get(0), ids.get(ids.size() - 1)))
                 .build();
+    }
+
+    /**
+     * Adds one result exactly as sent (a chosen {@code dateCreated}, a large output): 201 with its id; 400
+     * problem+json when the body is not such a result, 409 when its id exists.
+     */
+    @POST
+    @Path("/results/raw")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    public Response addRawResult(byte[] body) {
+        if (!simulator.enabled()) {
+            return TwilioAnswers.disabled();
+        }
+        if (body == null || body.length == 0) {
+            return Problem.response(Response.Status.BAD_REQUEST, "Send one OperatorResult as a JSON object");
+        }
+        try {
+            String id = simulator.put(body);
+            return Response.status(Response.Status.CREATED).entity(new AddedResults(1, simulator.count(), id, id))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            return Problem.response(Response.Status.BAD_REQUEST, "Not a result the simulator can serve: "
+                    + e.getMessage());
+        } catch (IllegalStateException e) {
+            return Problem.response(Response.Status.CONFLICT, e.getMessage());
+        }
     }
 
     @DELETE

@@ -70,10 +70,13 @@ class OperatorResultsResourceTest {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
                 List<ConsumerRecord<String, byte[]>> deletions = CommittedReader
                         .readAll(KafkaBrokerResource.bootstrapServers(), List.of(topic)).stream()
-                        .filter(r -> id.equals(EventContract.header(r, "ce_id")))
-                        .filter(r -> EventContract.header(r, "ce_type").endsWith(".deleted.v1")).toList();
+                        .filter(r -> EventContract.header(r, "ce_type").endsWith(".deleted.v1"))
+                        .filter(r -> id.equals(EventContract.parse(r.value()).path("id").asText())).toList();
                 assertThat(deletions).hasSize(1);
                 ConsumerRecord<String, byte[]> event = deletions.get(0);
+                assertThat(EventContract.header(event, "ce_id"))
+                        .as("a deletion event has its own id: CloudEvents wants source + id unique per event")
+                        .isEqualTo(id + ":deleted");
                 assertThat(EventContract.header(event, "ce_type"))
                         .isEqualTo("io.oprelay.operatorresult." + format.slug() + ".deleted.v1");
                 assertThat(event.value()).isEqualTo(json);

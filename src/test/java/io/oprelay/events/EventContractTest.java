@@ -98,6 +98,60 @@ class EventContractTest {
     }
 
     @Test
+    void everySchemaAcceptsAResultThatAccessedNoMemory() throws Exception {
+        for (ObjectNode example : specExamples()) {
+            example.with("executionDetails").with("resolvedContext").putNull("memory");
+            byte[] json = MAPPER.writeValueAsBytes(example);
+            RawResult result = new RawResult(MAPPER.readValue(json, OperatorResult.class), json);
+            EventContract.assertValidResultEvent(asConsumed(events.created(result, CloudEventHeaders.PATH_POLL)),
+                    "poll");
+        }
+    }
+
+    @Test
+    void aDeletionEventHasItsOwnIdBesideTheCreatedEventsId() throws Exception {
+        ObjectNode example = specExamples().get(2);
+        byte[] json = MAPPER.writeValueAsBytes(example);
+        RawResult result = new RawResult(MAPPER.readValue(json, OperatorResult.class), json);
+        ConsumerRecord<String, byte[]> created = asConsumed(events.created(result, CloudEventHeaders.PATH_POLL));
+        ConsumerRecord<String, byte[]> deleted = asConsumed(events.deleted(result));
+        assertThat(EventContract.header(created, "ce_id")).isEqualTo(result.id());
+        assertThat(EventContract.header(deleted, "ce_id")).isEqualTo(result.id() + ":deleted");
+        assertThat(EventContract.header(deleted, "ce_source")).isEqualTo(EventContract.header(created, "ce_source"));
+        assertThat(EventContract.header(deleted, "ce_type")).isEqualTo(CloudEventHeaders.deletedTypeOf(OutputFormat.TEXT));
+    }
+
+    @Test
+    void aClaimCheckKeepsKeyAndHeadersWithItsOwnIdTypeAndSchema() throws Exception {
+        ObjectNode example = specExamples().get(0);
+        byte[] json = MAPPER.writeValueAsBytes(example);
+        RawResult result = new RawResult(MAPPER.readValue(json, OperatorResult.class), json);
+        ProducerRecord<String, byte[]> created = events.created(result, CloudEventHeaders.PATH_WEBHOOK);
+        ConsumerRecord<String, byte[]> claim = asConsumed(ResultEvents.claimCheck(created));
+
+        assertThat(claim.topic()).isEqualTo(created.topic());
+        assertThat(claim.key()).isEqualTo(created.key());
+        assertThat(EventContract.header(claim, "ce_id")).isEqualTo(result.id() + ":oversize");
+        assertThat(EventContract.header(claim, "ce_type")).isEqualTo("io.oprelay.operatorresult.json.oversize.v1");
+        assertThat(EventContract.header(claim, "ce_dataschema")).isEqualTo(ResultEvents.OVERSIZE_SCHEMA);
+        for (String same : List.of("ce_specversion", "ce_source", "ce_subject", "ce_time", "ce_outputformat",
+                "ce_relaypath", "content-type")) {
+            assertThat(EventContract.header(claim, same)).as(same)
+                    .isEqualTo(EventContract.header(asConsumed(created), same));
+        }
+        JsonNode value = EventContract.parse(claim.value());
+        assertThat(value.path("id").asText()).isEqualTo(result.id());
+        assertThat(value.path("outputFormat").asText()).isEqualTo("JSON");
+        assertThat(value.path("size").asLong()).isEqualTo(json.length);
+        String schemaText = given().get(ResultEvents.OVERSIZE_SCHEMA).then().statusCode(200).extract().asString();
+        var schema = com.networknt.schema.SchemaRegistry
+                .withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+                .getSchema(schemaText, com.networknt.schema.InputFormat.JSON);
+        assertThat(schema.validate(new String(claim.value(), StandardCharsets.UTF_8),
+                com.networknt.schema.InputFormat.JSON)).isEmpty();
+    }
+
+    @Test
     void schemasAndTheAsyncApiDocumentAreServed() {
         for (OutputFormat format : OutputFormat.values()) {
             given().get(ResultEvents.schemaOf(format)).then().statusCode(200).body(containsString("$schema"));
@@ -106,9 +160,11 @@ class EventContractTest {
         for (OutputFormat format : OutputFormat.values()) {
             assertThat(asyncApi).contains("address: " + topics.forFormat(format))
                     .contains(CloudEventHeaders.typeOf(format)).contains(CloudEventHeaders.deletedTypeOf(format))
+                    .contains(CloudEventHeaders.oversizeTypeOf(format))
                     .contains(ResultEvents.schemaOf(format));
         }
-        assertThat(asyncApi).contains("address: " + topics.checkpoints());
+        assertThat(asyncApi).contains("address: " + topics.checkpoints()).contains(ResultEvents.OVERSIZE_SCHEMA)
+                .contains("<id>:deleted").contains("<id>:oversize");
         assertThat(new String(asyncApi.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isNotBlank();
     }
 }

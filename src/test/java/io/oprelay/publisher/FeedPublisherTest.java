@@ -1,16 +1,25 @@
 package io.oprelay.publisher;
 
+import io.oprelay.events.OversizeClaim;
+import io.oprelay.events.ResultEvents;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.kafka.KafkaClients;
 import io.oprelay.kafka.TopicProvisioner;
 import io.oprelay.support.CommittedReader;
+import io.oprelay.support.EventContract;
+import io.oprelay.twilio.OperatorResultParser;
 import io.oprelay.support.KafkaBrokerResource;
 import io.oprelay.twilio.SortOrder;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,6 +47,8 @@ class FeedPublisherTest {
     TopicsConfig topics;
     @Inject
     TopicProvisioner provisioner;
+    @Inject
+    ResultEvents events;
 
     private String eventsTopic;
 
@@ -116,6 +128,77 @@ class FeedPublisherTest {
             assertThat(reopened.resumeToken()).contains("t1");
         }
         await().untilAsserted(() -> assertThat(committedEventIds()).containsExactly("{\"id\":\"kept\"}"));
+    }
+
+    /** A TEXT result event for the test topic, with the contract's headers, of about {@code textBytes} bytes. */
+    private ProducerRecord<String, byte[]> resultEvent(String id, int textBytes) {
+        byte[] noise = new byte[textBytes * 3 / 4];
+        new java.security.SecureRandom().nextBytes(noise);
+        String json = "{\"id\":\"" + id + "\",\"accountId\":\"AC1\",\"conversationId\":\"conv_" + id
+                + "\",\"outputFormat\":\"TEXT\",\"dateCreated\":\"2026-06-08T20:00:00Z\",\"result\":{\"text\":\""
+                + java.util.Base64.getEncoder().encodeToString(noise) + "\"}}";
+        ProducerRecord<String, byte[]> created = events.created(
+                new OperatorResultParser().parseOne(json.getBytes(StandardCharsets.UTF_8)), "poll");
+        return new ProducerRecord<>(eventsTopic, null, created.key(), created.value(), created.headers());
+    }
+
+    @Test
+    void aResultEventLargerThanTheTopicTakesGoesOutAsItsClaimCheckInTheSameTransaction() throws Exception {
+        String limited = "limited-" + UUID.randomUUID();
+        provisioner.ensureTopics(List.of(new NewTopic(limited, Optional.of(1), Optional.empty())));
+        eventsTopic = limited;
+        // First the topic's limit shrinks under an open publisher (the broker refuses; the publisher either redoes
+        // the batch with claim-checks at once or fails, and a reopened publisher reads the new limit); then the
+        // limit is known when the publisher opens, and the claim-check is decided before sending.
+        for (boolean knownAtOpen : List.of(false, true)) {
+            String feed = "oversize-" + knownAtOpen + "-" + UUID.randomUUID();
+            String tag = "-" + knownAtOpen;
+            ProducerRecord<String, byte[]> big = resultEvent("big" + tag, 200 * 1024);
+            List<ProducerRecord<String, byte[]>> page = List.of(resultEvent("a" + tag, 100), big,
+                    resultEvent("b" + tag, 100));
+            Map<String, Long> added = Map.of("a" + tag, 1L, "big" + tag, 2L, "b" + tag, 3L);
+            try (FeedPublisher publisher = new FeedPublisher(feed, clients, topics, "test-", Duration.ofMinutes(10),
+                    64, () -> provisioner.recordLimits(List.of(limited)))) {
+                publisher.open();
+                if (!knownAtOpen) {
+                    shrink(limited, 64 * 1024);
+                }
+                List<OversizeClaim> claims;
+                try {
+                    claims = publisher.commit(page, checkpoint(feed, "t1", Instant.now()), added, Map::of);
+                } catch (PublishFailedException refused) {
+                    assertThat(knownAtOpen).as("only a limit not known at open can fail a commit").isFalse();
+                    publisher.open();
+                    claims = publisher.commit(page, checkpoint(feed, "t1", Instant.now()), added, Map::of);
+                }
+                assertThat(claims).containsExactly(new OversizeClaim("big" + tag, "TEXT", big.value().length));
+                assertThat(publisher.open().resumeToken()).as("the checkpoint committed with them").contains("t1");
+            }
+            await().untilAsserted(() -> {
+                List<ConsumerRecord<String, byte[]>> committed = CommittedReader
+                        .readAll(KafkaBrokerResource.bootstrapServers(), List.of(limited)).stream()
+                        .filter(r -> EventContract.header(r, "ce_id").replace(":oversize", "").endsWith(tag))
+                        .toList();
+                assertThat(committed).extracting(r -> EventContract.header(r, "ce_id"))
+                        .containsExactly("a" + tag, "big" + tag + ":oversize", "b" + tag);
+                ConsumerRecord<String, byte[]> claim = committed.get(1);
+                assertThat(EventContract.header(claim, "ce_type"))
+                        .isEqualTo("io.oprelay.operatorresult.text.oversize.v1");
+                assertThat(claim.key()).isEqualTo(big.key());
+                assertThat(EventContract.parse(claim.value()).path("size").asLong()).isEqualTo(big.value().length);
+            });
+        }
+    }
+
+    private void shrink(String topic, int maxMessageBytes) throws Exception {
+        try (Admin admin = clients.admin("test-shrink")) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(new ConfigEntry(
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxMessageBytes)),
+                    AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+            await().untilAsserted(() -> assertThat(provisioner.recordLimits(List.of(topic)).forTopic(topic))
+                    .isEqualTo(maxMessageBytes));
+        }
     }
 
     @Test

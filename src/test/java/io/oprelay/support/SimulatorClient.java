@@ -77,6 +77,16 @@ public final class SimulatorClient {
         admin("PUT", baseUrl + "/admin/faults", json);
     }
 
+    /** Adds one result exactly as given ({@code POST /simulator/admin/results/raw}). */
+    public void addRaw(String json) throws IOException, InterruptedException {
+        send("POST", baseUrl + "/admin/results/raw", json);
+    }
+
+    /** The JSON of one result, as the simulator serves it. */
+    public String result(String id) throws IOException, InterruptedException {
+        return send("GET", baseUrl + "/v3/OperatorResults/" + id, null).body();
+    }
+
     /** Adds results created now ({@code POST /simulator/admin/results}). */
     public void add(int count) throws IOException, InterruptedException {
         admin("POST", baseUrl + "/admin/results?count=" + count, null);
