@@ -3,9 +3,9 @@ package io.oprelay.poller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oprelay.localkafka.LocalKafkaBroker;
-import io.oprelay.localkafka.LocalKafkaConfig;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
+import io.oprelay.support.LocalBrokers;
 import io.oprelay.support.RelayProcess;
 import io.oprelay.support.RelayTestProfiles;
 import io.oprelay.support.SimulatorClient;
@@ -52,7 +52,7 @@ class KafkaOutageIT {
 
     @Test
     void whileKafkaIsDownTheRelayHoldsItsPlaceSaysWhyAndResumesByItselfExactlyOnce() throws Exception {
-        broker = new LocalKafkaBroker(brokerConfig(RelayTestProfiles.freePortPair(), data), Optional.empty());
+        broker = new LocalKafkaBroker(LocalBrokers.config(RelayTestProfiles.freePortPair(), data), Optional.empty());
         broker.start();
         String bootstrap = broker.bootstrapServers();
         try (RelayProcess simulator = new RelayProcess("outage-simulator", Map.of(
@@ -112,29 +112,5 @@ class KafkaOutageIT {
         });
         assertThat(counts[0].values()).as("every result once").allMatch(count -> count == 1);
         assertThat(counts[0]).hasSameSizeAs(expected);
-    }
-
-    private static LocalKafkaConfig brokerConfig(int port, Path dir) {
-        return new LocalKafkaConfig() {
-            @Override
-            public boolean included() {
-                return true;
-            }
-
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public String dataDir() {
-                return dir.toString();
-            }
-
-            @Override
-            public int defaultPartitions() {
-                return 3;
-            }
-        };
     }
 }
