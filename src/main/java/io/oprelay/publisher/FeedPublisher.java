@@ -187,26 +187,36 @@ public final class FeedPublisher implements AutoCloseable {
             throw new PublishFailedException("publisher of feed " + feed + " is not open", null);
         }
         List<OversizeClaim> claims = new ArrayList<>();
-        List<ProducerRecord<String, byte[]>> batch = new ArrayList<>(events.size());
-        for (ProducerRecord<String, byte[]> event : events) {
-            boolean tooLarge = RecordSize.upperBound(event) > limits.forTopic(event.topic());
-            batch.add(tooLarge && ResultEvents.claimable(event) ? claimCheck(event, claims) : event);
+        List<ProducerRecord<String, byte[]>> batch = new ArrayList<>(events);
+        for (int i : oversize(batch)) {
+            batch.set(i, claimCheck(batch.get(i), claims));
         }
         Set<Integer> refused = attempt(batch, next, added, window);
         if (refused.isEmpty()) {
             return claims;
         }
-        // The broker refused some events as too large (a topic limit not known before): the transaction was aborted.
-        for (int i : refused) {
+        // The broker refused events as too large (a topic limit not known before): the transaction was aborted. The
+        // producer fails the batches it had not sent yet with the same error, so the limits are read again to tell
+        // which events really are too large; only if they do not tell are the refused events taken at their word.
+        try {
+            limits = limitsSource.get();
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "feed %s: could not read the topics' limits again", feed);
+        }
+        Set<Integer> replace = oversize(batch);
+        if (replace.isEmpty()) {
+            replace = refused;
+        }
+        for (int i : replace) {
             if (!ResultEvents.claimable(batch.get(i))) {
                 closeProducer(Duration.ZERO);
                 throw new PublishFailedException("transaction of feed " + feed + " failed: a record for "
                         + batch.get(i).topic() + " is larger than the topic takes", null);
             }
         }
-        LOG.warnf("feed %s: the broker refused %d event(s) as too large; publishing claim-checks instead", feed,
-                refused.size());
-        for (int i : refused) {
+        LOG.warnf("feed %s: the broker refused event(s) as too large; publishing %d claim-check(s) instead", feed,
+                replace.size());
+        for (int i : replace) {
             batch.set(i, claimCheck(batch.get(i), claims));
         }
         Set<Integer> refusedAgain = attempt(batch, next, added, window);
@@ -215,6 +225,18 @@ public final class FeedPublisher implements AutoCloseable {
                     + refusedAgain.size() + " record(s) as too large even as claim-checks", null);
         }
         return claims;
+    }
+
+    /** The result events of the batch larger than their topic takes, as far as the limits know. */
+    private Set<Integer> oversize(List<ProducerRecord<String, byte[]>> batch) {
+        Set<Integer> indexes = new TreeSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            ProducerRecord<String, byte[]> event = batch.get(i);
+            if (RecordSize.upperBound(event) > limits.forTopic(event.topic()) && ResultEvents.claimable(event)) {
+                indexes.add(i);
+            }
+        }
+        return indexes;
     }
 
     private ProducerRecord<String, byte[]> claimCheck(ProducerRecord<String, byte[]> event, List<OversizeClaim> claims) {
