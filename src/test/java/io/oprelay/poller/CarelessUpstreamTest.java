@@ -142,7 +142,7 @@ class CarelessUpstreamTest {
         assertThat(afterLater).doesNotContainKey(stale);
         byte[] pushedJson = CarelessResults.datedAt(template, Instant.now()).getBytes(StandardCharsets.UTF_8);
         PollerService.PushResult pushed = poller.push(List.of(new OperatorResultParser().parseOne(pushedJson)),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), Integer.MAX_VALUE);
         assertThat(pushed.published()).as("a new result pushed after the 2099 one is published").isEqualTo(1);
 
         Map<String, List<ConsumerRecord<String, byte[]>>> finalState = publishedByResult();
