@@ -5,7 +5,9 @@ import jakarta.inject.Singleton;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -42,6 +44,8 @@ public class HintBroadcaster {
 
     private final int capacity;
     private final Deque<StreamedHint> buffer = new ArrayDeque<>();
+    /** The offset of the last hint published per partition of the hints topic. */
+    private final Map<Integer, Long> newest = new HashMap<>();
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
 
     @Inject
@@ -53,9 +57,18 @@ public class HintBroadcaster {
         this.capacity = Math.max(1, capacity);
     }
 
-    /** Adds a hint to the buffer and hands it to every matching subscriber. */
+    /**
+     * Adds a hint to the buffer and hands it to every matching subscriber, unless a hint at or after its offset in
+     * its partition was published already: a hint reader that restarts reads the tail of the topic again, and
+     * subscribers must not get those hints twice.
+     */
     public void publish(StreamedHint hint) {
         synchronized (buffer) {
+            Long last = newest.get(hint.partition());
+            if (last != null && hint.offset() <= last) {
+                return;
+            }
+            newest.put(hint.partition(), hint.offset());
             buffer.addLast(hint);
             while (buffer.size() > capacity) {
                 buffer.removeFirst();

@@ -84,14 +84,21 @@ public final class RoutingEngine {
     /**
      * Routes one result event, counting into {@code batch}; an unreadable event becomes a dead letter. A deletion
      * event (same topic, key and value as the result it deletes) fires nothing: its result was routed when created.
+     * Neither does a claim-check event (a result too large for its topic): its value is {@code {id, outputFormat,
+     * size}}, not the result, so rules would judge the wrong thing; it is counted as skipped.
      * Never throws for a record: whatever fails while evaluating or rendering it makes it a dead letter with the
      * reason, so the records after it are routed. An action whose output record would be larger than
      * {@code maxRecordBytes} (the producer's {@code max.request.size}) publishes and calls nothing; the event is
      * dead-lettered for it instead, since that record would fail the batch's transaction on every replay.
      */
     public Routed route(ConsumerRecord<String, byte[]> record, long maxRecordBytes, RoutingMetrics.Batch batch) {
-        if (isDeletion(record)) {
-            batch.skippedDeletion();
+        String type = typeOf(record);
+        if (CloudEventHeaders.isDeletion(type)) {
+            batch.skipped(RoutingMetrics.DELETION);
+            return new Routed(record, List.of(), List.of());
+        }
+        if (CloudEventHeaders.isOversize(type)) {
+            batch.skipped(RoutingMetrics.OVERSIZE);
             return new Routed(record, List.of(), List.of());
         }
         OperatorResult view;
@@ -167,10 +174,9 @@ public final class RoutingEngine {
         return null;
     }
 
-    private static boolean isDeletion(ConsumerRecord<String, byte[]> record) {
+    private static String typeOf(ConsumerRecord<String, byte[]> record) {
         Header type = record.headers().lastHeader(CloudEventHeaders.TYPE);
-        return type != null && type.value() != null
-                && CloudEventHeaders.isDeletion(new String(type.value(), StandardCharsets.UTF_8));
+        return type == null || type.value() == null ? null : new String(type.value(), StandardCharsets.UTF_8);
     }
 
     /** A rule's condition threw for a result; carries the rule's name to the dead letter. */

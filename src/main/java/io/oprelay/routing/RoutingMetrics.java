@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Routing metrics: {@code relay.routing.evaluated}, {@code relay.routing.unmatched}, {@code relay.routing.unreadable},
- * {@code relay.routing.skipped{reason}} (reason: deletion), {@code relay.routing.failed},
+ * {@code relay.routing.skipped{reason}} (reason: deletion, oversize), {@code relay.routing.failed},
  * {@code relay.routing.rules.fired{rule}},
  * {@code relay.routing.actions{action,outcome}} (outcome: published, delivered, dead-lettered) and
  * {@code relay.routing.action.duration{action}}. Counts of a batch are recorded once
@@ -29,12 +29,14 @@ public class RoutingMetrics {
     public static final String DEAD_LETTERED = "dead-lettered";
     /** {@code reason} of {@code relay.routing.skipped}: a deletion event, which fires no rule. */
     public static final String DELETION = "deletion";
+    /** {@code reason} of {@code relay.routing.skipped}: a claim-check event of a result too large for its topic. */
+    public static final String OVERSIZE = "oversize";
 
     private final MeterRegistry registry;
     private final Counter evaluated;
     private final Counter unmatched;
     private final Counter unreadable;
-    private final Counter skippedDeletions;
+    private final Map<String, Counter> skipped;
     private final Counter failed;
     private final Map<String, Counter> actionCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
@@ -48,11 +50,17 @@ public class RoutingMetrics {
                 .description("Results that matched no rule").register(registry);
         this.unreadable = Counter.builder("relay.routing.unreadable")
                 .description("Records that were not a readable OperatorResult (dead-lettered)").register(registry);
-        this.skippedDeletions = Counter.builder("relay.routing.skipped").tag("reason", DELETION)
-                .description("Records routed to no rule on purpose (deletion: the event of a deleted result)")
-                .register(registry);
+        this.skipped = Map.of(DELETION, skippedCounter(registry, DELETION), OVERSIZE,
+                skippedCounter(registry, OVERSIZE));
         this.failed = Counter.builder("relay.routing.failed")
                 .description("Records whose rules could not be evaluated (dead-lettered with the reason)")
+                .register(registry);
+    }
+
+    private static Counter skippedCounter(MeterRegistry registry, String reason) {
+        return Counter.builder("relay.routing.skipped").tag("reason", reason)
+                .description("Records routed to no rule on purpose (deletion: the event of a deleted result;"
+                        + " oversize: the claim-check event of a result too large for its topic)")
                 .register(registry);
     }
 
@@ -73,7 +81,7 @@ public class RoutingMetrics {
         evaluated.increment(batch.evaluated);
         unmatched.increment(batch.unmatched);
         unreadable.increment(batch.unreadable);
-        skippedDeletions.increment(batch.skippedDeletions);
+        batch.skipped.forEach((reason, count) -> skipped.get(reason).increment(count));
         failed.increment(batch.failed);
         batch.fired.forEach((rule, count) -> registry.counter("relay.routing.rules.fired", "rule", rule).increment(count));
         for (ActionRecord action : batch.actions) {
@@ -92,7 +100,7 @@ public class RoutingMetrics {
         private int evaluated;
         private int unmatched;
         private int unreadable;
-        private int skippedDeletions;
+        private final Map<String, Integer> skipped = new LinkedHashMap<>();
         private int failed;
         private final Map<String, Integer> fired = new LinkedHashMap<>();
         private final List<ActionRecord> actions = new ArrayList<>();
@@ -108,8 +116,9 @@ public class RoutingMetrics {
             unreadable++;
         }
 
-        void skippedDeletion() {
-            skippedDeletions++;
+        /** @param reason {@link #DELETION} or {@link #OVERSIZE} */
+        void skipped(String reason) {
+            skipped.merge(reason, 1, Integer::sum);
         }
 
         void failed() {
@@ -121,7 +130,7 @@ public class RoutingMetrics {
             evaluated += other.evaluated;
             unmatched += other.unmatched;
             unreadable += other.unreadable;
-            skippedDeletions += other.skippedDeletions;
+            other.skipped.forEach((reason, count) -> skipped.merge(reason, count, Integer::sum));
             failed += other.failed;
             other.fired.forEach((rule, count) -> fired.merge(rule, count, Integer::sum));
             actions.addAll(other.actions);

@@ -94,4 +94,19 @@ class HintBroadcasterTest {
             assertThat(replayed).as("after '%s'", unparseable).isEmpty();
         }
     }
+
+    @Test
+    void hintsReadAgainByARestartedReaderReachNoSubscriberTwice() {
+        HintBroadcaster replica = new HintBroadcaster(1000);
+        List<String> live = new ArrayList<>();
+        replica.subscribe(null, null, hint -> live.add(hint.id()));
+        arrivals().get(0).forEach(replica::publish);
+
+        // The reader restarted and read back the tail of every partition, then one new hint of partition 1.
+        arrivals().get(1).stream().filter(hint -> hint.offset() >= 20).forEach(replica::publish);
+        replica.publish(new StreamedHint("1-30", 1, 30, T0 + 3_001, "conv-1", "{}"));
+
+        assertThat(live).hasSize(91).doesNotHaveDuplicates().endsWith("1-30");
+        assertThat(replica.buffered()).isEqualTo(91);
+    }
 }

@@ -173,6 +173,27 @@ class RoutingToKafkaTest {
     }
 
     @Test
+    void claimCheckEventOfAnOversizeResultFiresNoRule() throws Exception {
+        double skippedBefore = registry.counter("relay.routing.skipped", "reason", "oversize").count();
+        String conversation = SampleResults.conversationId();
+        ObjectNode result = SampleResults.scored(conversation, 0.1, "too large for its topic");
+        byte[] json = result.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // What the publisher sends instead of a result its topic cannot take: {id, outputFormat, size}.
+        var claim = io.oprelay.events.ResultEvents.claimCheck(publisherEvents.created(new io.oprelay.twilio.RawResult(
+                mapper.readValue(json, io.oprelay.twilio.OperatorResult.class), json), "poll"));
+        assertThat(claim.topic()).isEqualTo(topics.json());
+        events.publishRaw(claim);
+        // A later result of the same conversation (same partition) is routed only after the claim-check was.
+        events.publish(topics.json(), SampleResults.scored(conversation, 0.2, "marker"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey(COMMANDS, conversation).size() >= 1);
+
+        assertThat(events.readKey(COMMANDS, conversation)).extracting(r -> json(r).get("payload").get("why").asText())
+                .containsExactly("marker");
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                registry.counter("relay.routing.skipped", "reason", "oversize").count() - skippedBefore >= 1);
+    }
+
+    @Test
     void unreadableEventGoesToTheDeadLetterTopic() {
         String conversation = SampleResults.conversationId();
         ObjectNode broken = SampleResults.classification(conversation, "angry");
