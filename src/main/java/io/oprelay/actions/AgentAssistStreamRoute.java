@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * Server-Sent Events for agent desktops: {@code GET /agent-assist/stream?conversationId=...} streams the hints of
@@ -65,12 +66,18 @@ public class AgentAssistStreamRoute {
     private void authorise(RoutingContext ctx) {
         String conversationId = blankToNull(ctx.request().getParam("conversationId"));
         Context context = ctx.vertx().getOrCreateContext();
+        // A failed authentication is answered below (problem+json); Quarkus' default failure handler, which the
+        // deferred identity would call too, must not answer it first.
+        ctx.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (c, failure) -> { });
         QuarkusHttpUser.getSecurityIdentity(ctx, null).subscribe().with(
                 identity -> context.runOnContext(v -> admit(ctx, identity, conversationId)),
                 failure -> context.runOnContext(v -> refuseUnauthenticated(ctx, failure)));
     }
 
     private void admit(RoutingContext ctx, SecurityIdentity identity, String conversationId) {
+        if (ctx.response().headWritten()) {
+            return;
+        }
         if (identity == null || identity.isAnonymous()) {
             refuseUnauthenticated(ctx, null);
             return;
@@ -93,6 +100,9 @@ public class AgentAssistStreamRoute {
     }
 
     private void refuseUnauthenticated(RoutingContext ctx, Throwable failure) {
+        if (ctx.response().headWritten()) {
+            return;
+        }
         if (failure != null && !(failure instanceof AuthenticationFailedException)) {
             LOG.warnf("Agent-assist stream: authentication failed with %s", failure.getClass().getName());
         }

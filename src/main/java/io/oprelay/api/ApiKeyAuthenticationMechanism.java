@@ -14,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -49,7 +50,7 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
             return Uni.createFrom().failure(ambiguous);
         }
         if (credential == null) {
-            return Uni.createFrom().optional(java.util.Optional.empty());
+            return Uni.createFrom().optional(Optional.empty());
         }
         return identities.authenticate(HttpSecurityUtils.setRoutingContextAttribute(credential, context));
     }

@@ -1,5 +1,6 @@
 package io.oprelay.simulator;
 
+import io.oprelay.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +45,8 @@ class SimulatorPathTest {
                 .then().statusCode(404).body("code", equalTo(20404));
         given().auth().preemptive().basic("SKtest", "secret").queryParam("pageSize", 0)
                 .get(BASE + "/v3/OperatorResults").then().statusCode(400).body("code", equalTo(20001));
-        given().get(BASE + "/admin/status").then().statusCode(200);
+        given().get(BASE + "/admin/status").then().statusCode(401);
+        Api.given().get(BASE + "/admin/status").then().statusCode(200);
         assertThat(simulator.count()).isEqualTo(6);
     }
 
