@@ -132,6 +132,8 @@ The Deployment's env and the chart's Secret are both built from this one list.
   (dict "env" "RELAY_WEBHOOK_AUTH_TOKEN" "key" $v.existingSecretKeys.webhookAuthToken "value" $v.webhook.authToken "needed" $v.webhook.enabled "optional" false)
   (dict "env" "RELAY_ACTIONS_SIGNING_SECRET" "key" $v.existingSecretKeys.actionsSigningSecret "value" $v.actions.signingSecret "needed" (or (ne $v.existingSecret "") (ne $v.actions.signingSecret "")) "optional" true)
   (dict "env" "RELAY_API_KEY" "key" $v.existingSecretKeys.apiKey "value" $v.api.key "needed" $v.api.authEnabled "optional" false)
+  (dict "env" "RELAY_API_KEYS" "key" $v.existingSecretKeys.apiKeys "value" $v.api.keys "needed" (and $v.api.authEnabled (or (ne $v.existingSecret "") (ne $v.api.keys ""))) "optional" true)
+  (dict "env" "RELAY_API_TOKEN_SECRET" "key" $v.existingSecretKeys.apiTokenSecret "value" $v.api.tokenSecret "needed" (and $v.api.authEnabled (or (ne $v.existingSecret "") (ne $v.api.tokenSecret ""))) "optional" true)
   (dict "env" "KAFKA_SASL_JAAS_CONFIG" "key" $v.existingSecretKeys.kafkaSaslJaasConfig "value" $v.kafka.sasl.jaasConfig "needed" (ne $v.kafka.sasl.mechanism "") "optional" false)
   (dict "env" "KAFKA_SSL_TRUSTSTORE_PASSWORD" "key" $v.existingSecretKeys.kafkaTruststorePassword "value" $v.kafka.tls.truststorePassword "needed" (ne $v.kafka.tls.truststoreKey "") "optional" false)
   (dict "env" "KAFKA_SSL_KEYSTORE_PASSWORD" "key" $v.existingSecretKeys.kafkaKeystorePassword "value" $v.kafka.tls.keystorePassword "needed" (ne $v.kafka.tls.keystoreKey "") "optional" false)

@@ -213,6 +213,25 @@ class HelmChartTest {
     }
 
     @Test
+    void furtherApiKeysAndTheStreamTokenSecretReachThePodOnlyFromTheSecret() {
+        Manifests inline = render("default", Map.of("api.keys", "next-api-key-0123456789",
+                "api.tokenSecret", "stream-token-secret-0123"));
+        JsonNode secret = inline.one("Secret");
+        assertThat(decoded(secret, "api-keys")).isEqualTo("next-api-key-0123456789");
+        assertThat(decoded(secret, "api-token-secret")).isEqualTo("stream-token-secret-0123");
+        assertSecretRef(inline.env(), "RELAY_API_KEYS", FULLNAME, "api-keys");
+        assertSecretRef(inline.env(), "RELAY_API_TOKEN_SECRET", FULLNAME, "api-token-secret");
+        assertThat(inline.deployment().toString()).doesNotContain("next-api-key-0123456789")
+                .doesNotContain("stream-token-secret-0123");
+
+        Map<String, JsonNode> fromExisting = render("existing-secret").env();
+        assertSecretRef(fromExisting, "RELAY_API_KEYS", "relay-credentials", "api-keys");
+        assertSecretRef(fromExisting, "RELAY_API_TOKEN_SECRET", "relay-credentials", "api-token-secret");
+        assertThat(fromExisting.get("RELAY_API_KEYS").path("valueFrom").path("secretKeyRef").path("optional")
+                .asBoolean()).as("a Secret without further keys still starts the pod").isTrue();
+    }
+
+    @Test
     void aConfigChangeRollsThePods() {
         Map<String, String> base = podAnnotations(render("default"));
         assertThat(base).containsKeys("checksum/config", "checksum/secret");
