@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
 
-import static io.restassured.RestAssured.given;
+import static io.oprelay.support.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -39,6 +39,14 @@ class SimulatorRawResultTest {
         assertThat(simulator.find(id).orElseThrow().json()).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
         given().contentType("application/json").body(json).post(RAW).then().statusCode(409)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void addingARawResultNeedsTheApiKey() {
+        String json = CarelessResults.datedAt(template(), Instant.now());
+        int before = simulator.count();
+        io.restassured.RestAssured.given().contentType("application/json").body(json).post(RAW).then().statusCode(401);
+        assertThat(simulator.count()).isEqualTo(before);
     }
 
     @Test
