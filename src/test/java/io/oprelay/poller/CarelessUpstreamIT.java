@@ -76,8 +76,7 @@ class CarelessUpstreamIT {
                 "relay.routing.enabled", "false")).start().awaitReady(Duration.ofSeconds(60))) {
             SimulatorClient twilio = new SimulatorClient(simulator.baseUrl() + "/simulator");
             twilio.add(40);
-            String templateId = MAPPER.readTree(twilio.send("POST", twilio.baseUrl()
-                    + "/admin/results?count=1&format=TEXT", null).body()).path("firstId").asText();
+            String templateId = twilio.addOne("TEXT");
             String template = twilio.result(templateId);
             String future = CarelessResults.datedAt(template, Instant.parse("2099-01-01T00:00:00Z"));
             twilio.addRaw(future);

@@ -79,7 +79,7 @@ public final class SimulatorClient {
 
     /** Adds one result exactly as given ({@code POST /simulator/admin/results/raw}). */
     public void addRaw(String json) throws IOException, InterruptedException {
-        send("POST", baseUrl + "/admin/results/raw", json);
+        admin("POST", baseUrl + "/admin/results/raw", json);
     }
 
     /** The JSON of one result, as the simulator serves it. */
@@ -90,5 +90,11 @@ public final class SimulatorClient {
     /** Adds results created now ({@code POST /simulator/admin/results}). */
     public void add(int count) throws IOException, InterruptedException {
         admin("POST", baseUrl + "/admin/results?count=" + count, null);
+    }
+
+    /** Adds one result of {@code format} created now and answers its id. */
+    public String addOne(String format) throws IOException, InterruptedException {
+        return MAPPER.readTree(admin("POST", baseUrl + "/admin/results?count=1&format=" + format, null).body())
+                .path("firstId").asText();
     }
 }
