@@ -37,7 +37,7 @@ class ActionOutputTest {
 
     @Test
     void agentAssistHintCarriesTemplatedTextLabelScoreAndParticipants() throws Exception {
-        BoundAction action = new AgentAssistAction(config, policy, MAPPER).bind("churn", params("""
+        BoundAction action = new AgentAssistAction(config, policy, MAPPER, new io.oprelay.events.EventSchemas(io.oprelay.events.EventSchemas.DEFAULT_BASE)).bind("churn", params("""
                 type: agent-assist
                 severity: critical
                 title: "Risk {{score}} ({{label}})"
@@ -73,7 +73,7 @@ class ActionOutputTest {
 
     @Test
     void workflowCommandRendersPayloadKeepingJsonTypes() throws Exception {
-        BoundAction action = new WorkflowAction(config, policy, MAPPER).bind("escalation", params("""
+        BoundAction action = new WorkflowAction(config, policy, MAPPER, new io.oprelay.events.EventSchemas(io.oprelay.events.EventSchemas.DEFAULT_BASE)).bind("escalation", params("""
                 type: workflow
                 action: escalate
                 payload:
@@ -100,7 +100,7 @@ class ActionOutputTest {
 
     @Test
     void workflowDefaultPayloadHoldsLabelScoreAndResult() throws Exception {
-        BoundAction action = new WorkflowAction(config, policy, MAPPER).bind("r", params("{type: workflow, action: a}"));
+        BoundAction action = new WorkflowAction(config, policy, MAPPER, new io.oprelay.events.EventSchemas(io.oprelay.events.EventSchemas.DEFAULT_BASE)).bind("r", params("{type: workflow, action: a}"));
         JsonNode payload = ((WorkflowCommand) action.apply(facts(SampleResults.classification("c", "angry"))).output())
                 .payload();
         assertThat(payload.get("label").asText()).isEqualTo("angry");

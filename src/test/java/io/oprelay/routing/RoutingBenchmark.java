@@ -125,8 +125,8 @@ class RoutingBenchmark {
         ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
         ActionsConfig config = TestConfigs.actions(Map.of());
         WebhookPolicy policy = new WebhookPolicy(config);
-        Action assist = new AgentAssistAction(config, policy, mapper);
-        Action workflow = new WorkflowAction(config, policy, mapper);
+        Action assist = new AgentAssistAction(config, policy, mapper, new io.oprelay.events.EventSchemas(io.oprelay.events.EventSchemas.DEFAULT_BASE));
+        Action workflow = new WorkflowAction(config, policy, mapper, new io.oprelay.events.EventSchemas(io.oprelay.events.EventSchemas.DEFAULT_BASE));
         RulesParser parser = new RulesParser(Map.of(assist.type(), assist, workflow.type(), workflow));
         RoutingEngine engine = new RoutingEngine(parser.parse("benchmark", rules()), mapper, "bench.dead-letters");
         String group = "bench-router-" + UUID.randomUUID();

@@ -25,8 +25,8 @@ class RuleLanguageTest {
                 "relay.actions.webhook-allow-list", "hooks.example.com,*.twil.io",
                 "relay.actions.signing-secret", "s3cret"));
         WebhookPolicy policy = new WebhookPolicy(config);
-        List<Action> actions = List.of(new AgentAssistAction(config, policy, MAPPER),
-                new WorkflowAction(config, policy, MAPPER));
+        List<Action> actions = List.of(new AgentAssistAction(config, policy, MAPPER, new io.oprelay.events.EventSchemas(io.oprelay.events.EventSchemas.DEFAULT_BASE)),
+                new WorkflowAction(config, policy, MAPPER, new io.oprelay.events.EventSchemas(io.oprelay.events.EventSchemas.DEFAULT_BASE)));
         return new RulesParser(Map.of(actions.get(0).type(), actions.get(0), actions.get(1).type(), actions.get(1)));
     }
 

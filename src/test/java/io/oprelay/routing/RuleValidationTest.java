@@ -21,8 +21,8 @@ class RuleValidationTest {
     private static RulesParser parser(Map<String, String> properties) {
         ActionsConfig config = TestConfigs.actions(properties);
         WebhookPolicy policy = new WebhookPolicy(config);
-        Action assist = new AgentAssistAction(config, policy, RuleLanguageTest.MAPPER);
-        Action workflow = new WorkflowAction(config, policy, RuleLanguageTest.MAPPER);
+        Action assist = new AgentAssistAction(config, policy, RuleLanguageTest.MAPPER, new io.oprelay.events.EventSchemas(io.oprelay.events.EventSchemas.DEFAULT_BASE));
+        Action workflow = new WorkflowAction(config, policy, RuleLanguageTest.MAPPER, new io.oprelay.events.EventSchemas(io.oprelay.events.EventSchemas.DEFAULT_BASE));
         return new RulesParser(Map.of(assist.type(), assist, workflow.type(), workflow));
     }
 
