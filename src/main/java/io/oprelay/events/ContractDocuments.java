@@ -76,7 +76,8 @@ public class ContractDocuments {
         String source = text(ROOT + "asyncapi.yaml")
                 .orElseThrow(() -> new IllegalStateException("no " + ROOT + "asyncapi.yaml on the class path"));
         YAMLMapper yaml = YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
                 .build();
         try {
             ObjectNode document = (ObjectNode) yaml.readTree(rebased(source));
