@@ -181,6 +181,7 @@ public final class ContractValidator {
         }
         if (!uri.isAbsolute() || !dataSchema.startsWith(schemaBase)) {
             problems.add(where + "ce_dataschema '" + dataSchema + "' is not an absolute URI under " + schemaBase);
+            return;
         }
         if (!declared.endsWith("/" + fileOf(dataSchema))) {
             problems.add(where + "ce_dataschema '" + dataSchema + "' is not the payload schema '" + declared
