@@ -37,7 +37,8 @@ public class AgentAssistAction implements Action {
     private final WebhookPolicy policy;
     private final ObjectMapper mapper;
 
-    public AgentAssistAction(ActionsConfig config, WebhookPolicy policy, ObjectMapper mapper, EventSchemas schemas) {
+    public AgentAssistAction(ActionsConfig config, WebhookPolicy policy, ObjectMapper mapper,
+                             EventSchemas schemas) {
         this.topic = config.agentAssist().topic();
         this.dataSchema = schemas.ofType(EVENT_TYPE);
         this.policy = policy;
@@ -104,7 +105,8 @@ public class AgentAssistAction implements Action {
             byte[] body = json(hint);
             String key = OutputRecords.idempotencyKey(view.id(), rule);
             return new Effects(
-                    List.of(OutputRecords.record(topic, view.conversationId(), EVENT_TYPE, key, rule, dataSchema, body)),
+                    List.of(OutputRecords.record(topic, view.conversationId(), EVENT_TYPE, key, rule, dataSchema,
+                            body)),
                     webhook == null ? List.of() : List.of(new Delivery(TYPE, rule, webhook, body, key)),
                     hint);
         }

@@ -115,8 +115,8 @@ public class WorkflowAction implements Action {
             }
             String key = OutputRecords.idempotencyKey(view.id(), rule);
             return new Effects(
-                    kafka ? List.of(OutputRecords.record(topic, view.conversationId(), EVENT_TYPE, key, rule, dataSchema, body))
-                            : List.of(),
+                    kafka ? List.of(OutputRecords.record(topic, view.conversationId(), EVENT_TYPE, key, rule,
+                            dataSchema, body)) : List.of(),
                     url == null ? List.of() : List.of(new Delivery(TYPE, rule, url, body, key)),
                     workflowCommand);
         }

@@ -52,7 +52,7 @@ public class ContractDocuments {
         return asyncApi;
     }
 
-    /** A JSON Schema by file name ({@code <ce_type>.json}), its {@code $id} under the configured base; empty if none. */
+    /** A JSON Schema by file name ({@code <ce_type>.json}), its {@code $id} under the configured base, if any. */
     public Optional<String> schema(String file) {
         if (file == null || !SCHEMA_FILE.matcher(file).matches() || file.contains("..")) {
             return Optional.empty();
@@ -76,7 +76,8 @@ public class ContractDocuments {
         String source = text(ROOT + "asyncapi.yaml")
                 .orElseThrow(() -> new IllegalStateException("no " + ROOT + "asyncapi.yaml on the class path"));
         YAMLMapper yaml = YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                 .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
                 .build();
         try {

@@ -36,6 +36,11 @@ public class EventSchemas {
         this.base = checked(base);
     }
 
+    /** Schemas under the default base. */
+    public static EventSchemas defaults() {
+        return new EventSchemas(DEFAULT_BASE);
+    }
+
     /** The configured base, for example {@code https://schemas.oprelay.io/}. */
     public String base() {
         return base;
@@ -72,7 +77,8 @@ public class EventSchemas {
         if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getQuery() != null
                 || uri.getFragment() != null || !value.endsWith("/")) {
             throw new IllegalArgumentException("relay.events.schema-base-url must be an absolute http(s) URI without"
-                    + " query or fragment that ends with '/', for example " + DEFAULT_BASE + "; it was '" + value + "'");
+                    + " query or fragment that ends with '/', for example " + DEFAULT_BASE + "; it was '" + value
+                    + "'");
         }
         return value;
     }

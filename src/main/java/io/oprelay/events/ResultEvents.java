@@ -69,7 +69,8 @@ public class ResultEvents {
         }
         add(headers, CloudEventHeaders.ID, CloudEventHeaders.oversizeIdOf(claim.id()));
         add(headers, CloudEventHeaders.TYPE, CloudEventHeaders.oversizeTypeOf(OutputFormat.of(claim.outputFormat())));
-        add(headers, CloudEventHeaders.DATA_SCHEMA, oversizeSchemaBeside(header(created, CloudEventHeaders.DATA_SCHEMA)));
+        add(headers, CloudEventHeaders.DATA_SCHEMA,
+                oversizeSchemaBeside(header(created, CloudEventHeaders.DATA_SCHEMA)));
         byte[] value;
         try {
             value = CLAIM_WRITER.writeValueAsBytes(claim);

@@ -78,7 +78,7 @@ public final class OperatorResultsConsumer implements AutoCloseable {
         this.handler = handler;
         // Every schema URI is looked up by its file name in the vendored copy: nothing is fetched over the network.
         this.schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-                builder -> builder.schemas(uri -> read(vendoredSchemas.resolve(uri.substring(uri.lastIndexOf('/') + 1)))));
+                builder -> builder.schemas(uri -> read(vendoredSchemas.resolve(fileOf(uri)))));
     }
 
     /** Polls once, handles the batch, and commits its offsets when {@code commit} is set. */
@@ -132,6 +132,11 @@ public final class OperatorResultsConsumer implements AutoCloseable {
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The file name a schema URI ends in: the same in every copy of the contract. */
+    private static String fileOf(String uri) {
+        return uri.substring(uri.lastIndexOf('/') + 1);
     }
 
     private static String read(Path file) {

@@ -26,9 +26,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The contract tests can fail: the shared validator, fed a copy of the published contract broken on purpose (a schema,
- * the AsyncAPI document) or a record with a broken header, reports it; the pristine copy reports nothing. Also: the five
- * result schemas are one common schema plus their format's two properties, so they cannot drift apart.
+ * The contract tests can fail: the shared validator, fed a copy of the published contract broken on purpose (a
+ * schema, the AsyncAPI document) or a record with a broken header, reports it; the pristine copy reports nothing.
+ * Also: the five result schemas are one common schema plus their format's two properties, so they cannot drift.
  */
 @QuarkusTest
 class ContractBrokenOnPurposeTest {

@@ -223,7 +223,8 @@ public final class ContractValidator {
     }
 
     private void index() {
-        for (Iterator<Map.Entry<String, JsonNode>> channels = document.path("channels").fields(); channels.hasNext(); ) {
+        Iterator<Map.Entry<String, JsonNode>> channels = document.path("channels").fields();
+        while (channels.hasNext()) {
             Map.Entry<String, JsonNode> channel = channels.next();
             channelByAddress.put(channel.getValue().path("address").asText(), channel.getKey());
             for (JsonNode reference : channel.getValue().path("messages")) {
@@ -248,7 +249,8 @@ public final class ContractValidator {
     private static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {
         Map<String, String> headers = new HashMap<>();
         for (Header header : record.headers()) {
-            headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+            headers.put(header.key(),
+                    header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
         }
         return headers;
     }
