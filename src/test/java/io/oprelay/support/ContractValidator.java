@@ -201,7 +201,7 @@ public final class ContractValidator {
             schema.validate(new String(record.value(), StandardCharsets.UTF_8), InputFormat.JSON)
                     .forEach(error -> problems.add(where + "value " + error));
         } catch (RuntimeException e) {
-            problems.add(where + "value is not JSON: " + e.getMessage());
+            problems.add(where + "value could not be validated: " + e.getMessage());
         }
     }
 
