@@ -3,6 +3,7 @@ package io.oprelay.actions;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oprelay.events.EventSchemas;
 import io.oprelay.routing.ResultFacts;
 import io.oprelay.routing.RuleException;
 import jakarta.inject.Singleton;
@@ -32,11 +33,14 @@ public class AgentAssistAction implements Action {
     private static final List<String> SEVERITIES = List.of("info", "warning", "critical");
 
     private final String topic;
+    private final String dataSchema;
     private final WebhookPolicy policy;
     private final ObjectMapper mapper;
 
-    public AgentAssistAction(ActionsConfig config, WebhookPolicy policy, ObjectMapper mapper) {
+    public AgentAssistAction(ActionsConfig config, WebhookPolicy policy, ObjectMapper mapper,
+                             EventSchemas schemas) {
         this.topic = config.agentAssist().topic();
+        this.dataSchema = schemas.ofType(EVENT_TYPE);
         this.policy = policy;
         this.mapper = mapper;
     }
@@ -101,7 +105,8 @@ public class AgentAssistAction implements Action {
             byte[] body = json(hint);
             String key = OutputRecords.idempotencyKey(view.id(), rule);
             return new Effects(
-                    List.of(OutputRecords.record(topic, view.conversationId(), EVENT_TYPE, key, rule, body)),
+                    List.of(OutputRecords.record(topic, view.conversationId(), EVENT_TYPE, key, rule, dataSchema,
+                            body)),
                     webhook == null ? List.of() : List.of(new Delivery(TYPE, rule, webhook, body, key)),
                     hint);
         }

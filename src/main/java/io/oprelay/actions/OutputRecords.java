@@ -18,8 +18,12 @@ final class OutputRecords {
         return resultId + ":" + rule;
     }
 
+    /**
+     * A hint or command record: {@code ce_id} the idempotency key, {@code ce_source} the rule, {@code ce_dataschema}
+     * the schema of {@code eventType}.
+     */
     static ProducerRecord<String, byte[]> record(String topic, String conversationId, String eventType, String eventId,
-                                                 String rule, byte[] value) {
+                                                 String rule, String dataSchema, byte[] value) {
         RecordHeaders headers = new RecordHeaders();
         add(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE);
         add(headers, CloudEventHeaders.ID, eventId);
@@ -29,6 +33,7 @@ final class OutputRecords {
             add(headers, CloudEventHeaders.SUBJECT, conversationId);
         }
         add(headers, CloudEventHeaders.TIME, Instant.now().toString());
+        add(headers, CloudEventHeaders.DATA_SCHEMA, dataSchema);
         add(headers, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
         return new ProducerRecord<>(topic, null, conversationId, value, headers);
     }

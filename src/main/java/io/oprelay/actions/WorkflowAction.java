@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oprelay.events.EventSchemas;
 import io.oprelay.routing.ResultFacts;
 import io.oprelay.routing.RuleException;
 import jakarta.inject.Singleton;
@@ -33,11 +34,13 @@ public class WorkflowAction implements Action {
     private static final Pattern COMMAND = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$");
 
     private final String topic;
+    private final String dataSchema;
     private final WebhookPolicy policy;
     private final ObjectMapper mapper;
 
-    public WorkflowAction(ActionsConfig config, WebhookPolicy policy, ObjectMapper mapper) {
+    public WorkflowAction(ActionsConfig config, WebhookPolicy policy, ObjectMapper mapper, EventSchemas schemas) {
         this.topic = config.workflow().topic();
+        this.dataSchema = schemas.ofType(EVENT_TYPE);
         this.policy = policy;
         this.mapper = mapper;
     }
@@ -112,8 +115,8 @@ public class WorkflowAction implements Action {
             }
             String key = OutputRecords.idempotencyKey(view.id(), rule);
             return new Effects(
-                    kafka ? List.of(OutputRecords.record(topic, view.conversationId(), EVENT_TYPE, key, rule, body))
-                            : List.of(),
+                    kafka ? List.of(OutputRecords.record(topic, view.conversationId(), EVENT_TYPE, key, rule,
+                            dataSchema, body)) : List.of(),
                     url == null ? List.of() : List.of(new Delivery(TYPE, rule, url, body, key)),
                     workflowCommand);
         }

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -20,14 +21,14 @@ import java.nio.charset.StandardCharsets;
 @ApplicationScoped
 public class ResultEvents {
 
-    /** The JSON Schema of a claim-check's value, the same for every format. */
-    public static final String OVERSIZE_SCHEMA = "/schemas/io.oprelay.operatorresult.oversize.v1.json";
     private static final ObjectWriter CLAIM_WRITER = new ObjectMapper().writerFor(OversizeClaim.class);
 
     private final TopicsConfig topics;
+    private final EventSchemas schemas;
 
-    public ResultEvents(TopicsConfig topics) {
+    public ResultEvents(TopicsConfig topics, EventSchemas schemas) {
         this.topics = topics;
+        this.schemas = schemas;
     }
 
     /** The event announcing a result, from the poll or the webhook path. */
@@ -54,7 +55,8 @@ public class ResultEvents {
     /**
      * The claim-check that stands for a created event too large for its topic: same topic, key and CloudEvents
      * headers, but its own {@code ce_id} ({@code <id>:oversize}), the type {@code ...<format>.oversize.v1}, the
-     * claim-check's schema, and as value {@code {id, outputFormat, size}}.
+     * claim-check's schema (beside the created event's schema, under the same base), and as value
+     * {@code {id, outputFormat, size}}.
      */
     public static ProducerRecord<String, byte[]> claimCheck(ProducerRecord<String, byte[]> created) {
         OversizeClaim claim = claimOf(created);
@@ -67,7 +69,8 @@ public class ResultEvents {
         }
         add(headers, CloudEventHeaders.ID, CloudEventHeaders.oversizeIdOf(claim.id()));
         add(headers, CloudEventHeaders.TYPE, CloudEventHeaders.oversizeTypeOf(OutputFormat.of(claim.outputFormat())));
-        add(headers, CloudEventHeaders.DATA_SCHEMA, OVERSIZE_SCHEMA);
+        add(headers, CloudEventHeaders.DATA_SCHEMA,
+                oversizeSchemaBeside(header(created, CloudEventHeaders.DATA_SCHEMA)));
         byte[] value;
         try {
             value = CLAIM_WRITER.writeValueAsBytes(claim);
@@ -90,12 +93,18 @@ public class ResultEvents {
                 header(created, CloudEventHeaders.OUTPUT_FORMAT), created.value() == null ? 0 : created.value().length);
     }
 
+    /** The claim-check schema under the base of a created event's schema URI. */
+    static String oversizeSchemaBeside(String createdSchema) {
+        return createdSchema == null ? EventSchemas.DEFAULT_BASE + EventSchemas.OVERSIZE_FILE
+                : URI.create(createdSchema).resolve(EventSchemas.OVERSIZE_FILE).toString();
+    }
+
     private static String header(ProducerRecord<String, byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    private static RecordHeaders common(OperatorResult view, String eventId, String type) {
+    private RecordHeaders common(OperatorResult view, String eventId, String type) {
         RecordHeaders headers = new RecordHeaders();
         add(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE);
         add(headers, CloudEventHeaders.ID, eventId);
@@ -105,15 +114,10 @@ public class ResultEvents {
         if (view.dateCreated() != null) {
             add(headers, CloudEventHeaders.TIME, view.dateCreated().toString());
         }
-        add(headers, CloudEventHeaders.DATA_SCHEMA, schemaOf(view.format()));
+        add(headers, CloudEventHeaders.DATA_SCHEMA, schemas.ofFormat(view.format()));
         add(headers, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
         add(headers, CloudEventHeaders.OUTPUT_FORMAT, view.outputFormat());
         return headers;
-    }
-
-    /** The JSON Schema of the record value (the same for the created and the deleted event of a format). */
-    public static String schemaOf(OutputFormat format) {
-        return "/schemas/" + CloudEventHeaders.typeOf(format) + ".json";
     }
 
     /**

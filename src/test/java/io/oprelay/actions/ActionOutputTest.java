@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oprelay.events.CloudEventHeaders;
+import io.oprelay.events.EventSchemas;
 import io.oprelay.routing.ResultFacts;
 import io.oprelay.routing.RuleException;
 import io.oprelay.routing.SampleResults;
@@ -21,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** What the two actions render from a result: hint and command content, keys, headers, idempotency key. */
 class ActionOutputTest {
 
+    private static final EventSchemas SCHEMAS = EventSchemas.defaults();
+
     private static final ObjectMapper MAPPER = new ObjectMapper().findAndRegisterModules();
     private final ActionsConfig config = TestConfigs.actions(Map.of(
             "relay.actions.webhook-allow-list", "hooks.example.com", "relay.actions.signing-secret", "s3cret"));
@@ -37,7 +40,7 @@ class ActionOutputTest {
 
     @Test
     void agentAssistHintCarriesTemplatedTextLabelScoreAndParticipants() throws Exception {
-        BoundAction action = new AgentAssistAction(config, policy, MAPPER).bind("churn", params("""
+        BoundAction action = new AgentAssistAction(config, policy, MAPPER, SCHEMAS).bind("churn", params("""
                 type: agent-assist
                 severity: critical
                 title: "Risk {{score}} ({{label}})"
@@ -73,7 +76,7 @@ class ActionOutputTest {
 
     @Test
     void workflowCommandRendersPayloadKeepingJsonTypes() throws Exception {
-        BoundAction action = new WorkflowAction(config, policy, MAPPER).bind("escalation", params("""
+        BoundAction action = new WorkflowAction(config, policy, MAPPER, SCHEMAS).bind("escalation", params("""
                 type: workflow
                 action: escalate
                 payload:
@@ -100,7 +103,8 @@ class ActionOutputTest {
 
     @Test
     void workflowDefaultPayloadHoldsLabelScoreAndResult() throws Exception {
-        BoundAction action = new WorkflowAction(config, policy, MAPPER).bind("r", params("{type: workflow, action: a}"));
+        BoundAction action = new WorkflowAction(config, policy, MAPPER, SCHEMAS)
+                .bind("r", params("{type: workflow, action: a}"));
         JsonNode payload = ((WorkflowCommand) action.apply(facts(SampleResults.classification("c", "angry"))).output())
                 .payload();
         assertThat(payload.get("label").asText()).isEqualTo("angry");

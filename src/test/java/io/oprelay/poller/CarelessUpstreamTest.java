@@ -124,7 +124,7 @@ class CarelessUpstreamTest {
         assertThat(EventContract.header(claim, "ce_id")).isEqualTo(huge + ":oversize");
         assertThat(EventContract.header(claim, "ce_type")).isEqualTo("io.oprelay.operatorresult.text.oversize.v1");
         assertThat(EventContract.header(claim, "ce_dataschema"))
-                .isEqualTo("/schemas/io.oprelay.operatorresult.oversize.v1.json");
+                .isEqualTo("https://schemas.oprelay.io/io.oprelay.operatorresult.oversize.v1.json");
         assertThat(claim.topic()).isEqualTo(PREFIX + "text");
         JsonNode value = EventContract.parse(claim.value());
         assertThat(value.path("id").asText()).isEqualTo(huge);

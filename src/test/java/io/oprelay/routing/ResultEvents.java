@@ -1,7 +1,10 @@
 package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oprelay.actions.AgentAssistAction;
+import io.oprelay.actions.WorkflowAction;
 import io.oprelay.events.CloudEventHeaders;
+import io.oprelay.support.EventContract;
 import io.oprelay.twilio.OutputFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -98,12 +101,22 @@ public final class ResultEvents implements AutoCloseable {
                     && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (filter.test(record)) {
+                        keepsTheContractIfTheRelaysOwn(record);
                         out.add(record);
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** Hints and commands are the relay's own: each one read must keep the contract (headers, ce_dataschema). */
+    private static void keepsTheContractIfTheRelaysOwn(ConsumerRecord<String, byte[]> record) {
+        String type = header(record, CloudEventHeaders.TYPE);
+        if (record.headers().lastHeader(DeadLetters.REASON) == null
+                && (AgentAssistAction.EVENT_TYPE.equals(type) || WorkflowAction.EVENT_TYPE.equals(type))) {
+            EventContract.assertKeepsTheContract(record);
+        }
     }
 
     /** Records of a topic with this key. */

@@ -11,6 +11,7 @@ import io.oprelay.actions.WebhookPolicy;
 import io.oprelay.actions.WebhookSender;
 import io.oprelay.actions.WebhookSigner;
 import io.oprelay.actions.WorkflowAction;
+import io.oprelay.events.EventSchemas;
 import io.oprelay.support.KafkaBrokerResource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -125,8 +126,8 @@ class RoutingBenchmark {
         ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
         ActionsConfig config = TestConfigs.actions(Map.of());
         WebhookPolicy policy = new WebhookPolicy(config);
-        Action assist = new AgentAssistAction(config, policy, mapper);
-        Action workflow = new WorkflowAction(config, policy, mapper);
+        Action assist = new AgentAssistAction(config, policy, mapper, EventSchemas.defaults());
+        Action workflow = new WorkflowAction(config, policy, mapper, EventSchemas.defaults());
         RulesParser parser = new RulesParser(Map.of(assist.type(), assist, workflow.type(), workflow));
         RoutingEngine engine = new RoutingEngine(parser.parse("benchmark", rules()), mapper, "bench.dead-letters");
         String group = "bench-router-" + UUID.randomUUID();

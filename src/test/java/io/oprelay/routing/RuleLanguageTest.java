@@ -7,6 +7,7 @@ import io.oprelay.actions.ActionsConfig;
 import io.oprelay.actions.AgentAssistAction;
 import io.oprelay.actions.WebhookPolicy;
 import io.oprelay.actions.WorkflowAction;
+import io.oprelay.events.EventSchemas;
 import io.oprelay.twilio.OperatorResult;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +26,8 @@ class RuleLanguageTest {
                 "relay.actions.webhook-allow-list", "hooks.example.com,*.twil.io",
                 "relay.actions.signing-secret", "s3cret"));
         WebhookPolicy policy = new WebhookPolicy(config);
-        List<Action> actions = List.of(new AgentAssistAction(config, policy, MAPPER),
-                new WorkflowAction(config, policy, MAPPER));
+        List<Action> actions = List.of(new AgentAssistAction(config, policy, MAPPER, EventSchemas.defaults()),
+                new WorkflowAction(config, policy, MAPPER, EventSchemas.defaults()));
         return new RulesParser(Map.of(actions.get(0).type(), actions.get(0), actions.get(1).type(), actions.get(1)));
     }
 

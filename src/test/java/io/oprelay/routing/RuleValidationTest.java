@@ -5,6 +5,7 @@ import io.oprelay.actions.ActionsConfig;
 import io.oprelay.actions.AgentAssistAction;
 import io.oprelay.actions.WebhookPolicy;
 import io.oprelay.actions.WorkflowAction;
+import io.oprelay.events.EventSchemas;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +22,8 @@ class RuleValidationTest {
     private static RulesParser parser(Map<String, String> properties) {
         ActionsConfig config = TestConfigs.actions(properties);
         WebhookPolicy policy = new WebhookPolicy(config);
-        Action assist = new AgentAssistAction(config, policy, RuleLanguageTest.MAPPER);
-        Action workflow = new WorkflowAction(config, policy, RuleLanguageTest.MAPPER);
+        Action assist = new AgentAssistAction(config, policy, RuleLanguageTest.MAPPER, EventSchemas.defaults());
+        Action workflow = new WorkflowAction(config, policy, RuleLanguageTest.MAPPER, EventSchemas.defaults());
         return new RulesParser(Map.of(assist.type(), assist, workflow.type(), workflow));
     }
 

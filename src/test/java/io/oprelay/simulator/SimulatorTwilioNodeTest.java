@@ -2,6 +2,7 @@ package io.oprelay.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oprelay.support.NodeScripts;
 import io.oprelay.twilio.OutputFormat;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,14 +13,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,18 +37,13 @@ class SimulatorTwilioNodeTest {
     @TestHTTPResource("/simulator")
     URL simulatorUrl;
 
+    private static NodeScripts node;
+
     /** Installs the pinned library once (npm ci from the lock file, into target/). */
     @BeforeAll
     static void installLibrary() throws IOException, InterruptedException {
-        Files.createDirectories(WORK);
-        for (String file : List.of("package.json", "package-lock.json", SCRIPT)) {
-            Files.copy(SOURCES.resolve(file), WORK.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (Files.isDirectory(WORK.resolve("node_modules/twilio"))) {
-            return;
-        }
-        Run install = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), 300);
-        assertThat(install.exit).as("npm ci of twilio-node failed:%n%s", install.output).isZero();
+        node = NodeScripts.install(SOURCES, WORK, List.of("package.json", "package-lock.json", SCRIPT),
+                List.of("twilio"));
     }
 
     @BeforeEach
@@ -69,10 +61,10 @@ class SimulatorTwilioNodeTest {
         String target = ids.get(42);
         StoredResult expected = simulator.find(target).orElseThrow();
 
-        Run check = run(List.of("node", SCRIPT, simulatorUrl.toString(), target, conversation), 120);
+        NodeScripts.Run check = node.run(List.of("node", SCRIPT, simulatorUrl.toString(), target, conversation), 120);
 
-        assertThat(check.exit).as("twilio-node check failed:%n%s", check.output).isZero();
-        JsonNode answer = new ObjectMapper().readTree(lastLine(check.output));
+        assertThat(check.exit()).as("twilio-node check failed:%n%s", check.output()).isZero();
+        JsonNode answer = new ObjectMapper().readTree(check.lastLine());
         List<String> listed = new ArrayList<>();
         answer.get("listed").forEach(id -> listed.add(id.asText()));
         assertThat(listed).hasSize(100).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
@@ -88,22 +80,4 @@ class SimulatorTwilioNodeTest {
         assertThat(simulator.find(target)).isEmpty();
     }
 
-    private static String lastLine(String output) {
-        String[] lines = output.strip().split("\n");
-        return lines[lines.length - 1];
-    }
-
-    private record Run(int exit, String output) {
-    }
-
-    private static Run run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
-        Path log = Files.createTempFile(WORK, "run-", ".log");
-        Process process = new ProcessBuilder(command).directory(WORK.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        boolean done = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!done) {
-            process.destroyForcibly().waitFor();
-        }
-        return new Run(done ? process.exitValue() : -1, Files.readString(log, StandardCharsets.UTF_8));
-    }
 }

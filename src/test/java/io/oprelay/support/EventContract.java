@@ -2,21 +2,17 @@ package io.oprelay.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import io.oprelay.events.CloudEventHeaders;
+import io.oprelay.events.EventSchemas;
 import io.oprelay.twilio.OutputFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,28 +20,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class EventContract {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Map<OutputFormat, Schema> SCHEMAS = new EnumMap<>(OutputFormat.class);
-
-    static {
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-        for (OutputFormat format : OutputFormat.values()) {
-            SCHEMAS.put(format, registry.getSchema(schemaText(format), InputFormat.JSON));
-        }
-    }
+    /** The contract as the build publishes it (default topic names and schema base). */
+    private static final ContractValidator CONTRACT = ContractValidator.ofClassPath();
 
     private EventContract() {
     }
 
-    public static String schemaText(OutputFormat format) {
-        String path = "/META-INF/resources/schemas/io.oprelay.operatorresult." + format.slug() + ".v1.json";
-        try (InputStream in = EventContract.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new AssertionError("no schema at " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The published contract, to validate records of the default topics. */
+    public static ContractValidator contract() {
+        return CONTRACT;
+    }
+
+    /** The JSON Schema of the created events of a format, its references resolved. */
+    public static Schema schema(OutputFormat format) {
+        return CONTRACT.payloadSchema(CloudEventHeaders.typeOf(format) + ".json");
+    }
+
+    /**
+     * Asserts that a record, of any topic the relay writes (results, deletions, claim-checks, hints, commands, dead
+     * letters), carries the headers its AsyncAPI message declares and a value valid against its ce_dataschema.
+     */
+    public static void assertKeepsTheContract(ConsumerRecord<String, byte[]> record) {
+        assertThat(CONTRACT.problemsAnyTopic(record)).as("contract problems of %s-%d@%d", record.topic(),
+                record.partition(), record.offset()).isEmpty();
     }
 
     public static String header(ConsumerRecord<String, byte[]> record, String name) {
@@ -68,9 +65,9 @@ public final class EventContract {
         assertThat(header(record, "content-type")).isEqualTo("application/json");
         assertThat(header(record, "ce_relaypath")).isEqualTo(expectedPath);
         assertThat(record.topic()).endsWith("." + format.slug());
-        var errors = SCHEMAS.get(format).validate(new String(record.value(), StandardCharsets.UTF_8),
-                InputFormat.JSON);
-        assertThat(errors).as("schema errors of %s", header(record, "ce_id")).isEmpty();
+        assertThat(header(record, "ce_dataschema"))
+                .isEqualTo(EventSchemas.DEFAULT_BASE + CloudEventHeaders.typeOf(format) + ".json");
+        assertKeepsTheContract(record);
     }
 
     public static JsonNode parse(byte[] json) {
