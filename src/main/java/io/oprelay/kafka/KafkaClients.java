@@ -24,6 +24,9 @@ import java.util.Map;
 @ApplicationScoped
 public class KafkaClients {
 
+    /** Batch size of the transactional producers: large batches for backfills, where the topics take them. */
+    static final int BATCH_SIZE = 256 * 1024;
+
     /** Keys of the {@code kafka.*} map that are not client settings. */
     private static final java.util.Set<String> NOT_CLIENT_SETTINGS = java.util.Set.of("devservices", "health");
 
@@ -57,6 +60,17 @@ public class KafkaClients {
      * @param transactionalId stable per unit of work (per feed), so a restarted or duplicate writer fences the old one
      */
     public KafkaProducer<String, byte[]> transactionalProducer(String transactionalId, String clientId) {
+        return transactionalProducer(transactionalId, clientId, BATCH_SIZE);
+    }
+
+    /**
+     * As {@link #transactionalProducer(String, String)}, with batches of at most {@code batchSize} bytes. A topic
+     * whose {@code max.message.bytes} is below the batch size refuses full batches, and the producer then splits them
+     * into batches of that same size again and again until the delivery times out: batches must fit the smallest
+     * topic a producer writes to.
+     */
+    public KafkaProducer<String, byte[]> transactionalProducer(String transactionalId, String clientId,
+                                                               int batchSize) {
         Map<String, Object> props = new HashMap<>(base);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -66,7 +80,7 @@ public class KafkaClients {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Math.max(1, Math.min(BATCH_SIZE, batchSize)));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);

@@ -21,6 +21,12 @@ public record RecordLimits(long producerLimit, Map<String, Long> topicLimits) {
         return new RecordLimits(producerLimit, Map.of());
     }
 
+    /** The smallest of all the limits known: a producer batch no larger than this fits every topic. */
+    public long smallest() {
+        return topicLimits.values().stream().mapToLong(Long::longValue).min().stream()
+                .map(topicLimit -> Math.min(topicLimit, producerLimit)).findFirst().orElse(producerLimit);
+    }
+
     /** The largest record {@code topic} takes, in bytes. */
     public long forTopic(String topic) {
         Long topicLimit = topicLimits.get(topic);

@@ -101,11 +101,14 @@ public final class FeedPublisher implements AutoCloseable {
     public Checkpoint open() {
         closeProducer(Duration.ZERO);
         try {
-            producer = clients.transactionalProducer(transactionalId, "relay-publisher-" + feed);
+            // Read at every open: after a transaction the broker refused, the feed reopens with the topics' limits now.
+            // Batches are kept within the smallest limit, or a topic that takes less than a batch would make the
+            // producer split its batches in a loop instead of failing the one record that is too large.
+            limits = limitsSource.get();
+            producer = clients.transactionalProducer(transactionalId, "relay-publisher-" + feed,
+                    (int) Math.min(Integer.MAX_VALUE, limits.smallest()));
             producer.initTransactions();
             partition = partitionFor(feed, producer.partitionsFor(checkpointTopic).size());
-            // Read at every open: after a transaction the broker refused, the feed reopens with the topics' limits now.
-            limits = limitsSource.get();
             return restore();
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
             closeProducer(Duration.ZERO);

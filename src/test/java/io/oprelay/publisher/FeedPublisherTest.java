@@ -153,7 +153,8 @@ class FeedPublisherTest {
         for (boolean knownAtOpen : List.of(false, true)) {
             String feed = "oversize-" + knownAtOpen + "-" + UUID.randomUUID();
             String tag = "-" + knownAtOpen;
-            ProducerRecord<String, byte[]> big = resultEvent("big" + tag, 200 * 1024);
+            // Larger than a producer batch, so it travels alone and the broker refuses that record, not a batch.
+            ProducerRecord<String, byte[]> big = resultEvent("big" + tag, 300 * 1024);
             List<ProducerRecord<String, byte[]>> page = List.of(resultEvent("a" + tag, 100), big,
                     resultEvent("b" + tag, 100));
             Map<String, Long> added = Map.of("a" + tag, 1L, "big" + tag, 2L, "b" + tag, 3L);
@@ -188,6 +189,30 @@ class FeedPublisherTest {
                 assertThat(EventContract.parse(claim.value()).path("size").asLong()).isEqualTo(big.value().length);
             });
         }
+    }
+
+    @Test
+    void resultsThatFitATopicTogetherLargerThanItTakesAreCommittedInBatchesItTakes() throws Exception {
+        String limited = "small-batches-" + UUID.randomUUID();
+        provisioner.ensureTopics(List.of(new NewTopic(limited, Optional.of(1), Optional.empty())));
+        shrink(limited, 64 * 1024);
+        eventsTopic = limited;
+        String feed = "small-batches-" + UUID.randomUUID();
+        List<ProducerRecord<String, byte[]>> page = new java.util.ArrayList<>();
+        Map<String, Long> added = new java.util.HashMap<>();
+        for (int i = 0; i < 8; i++) {
+            page.add(resultEvent("fits-" + i, 24 * 1024));
+            added.put("fits-" + i, (long) i);
+        }
+        try (FeedPublisher publisher = new FeedPublisher(feed, clients, topics, "test-", Duration.ofMinutes(10),
+                64, () -> provisioner.recordLimits(List.of(limited)))) {
+            publisher.open();
+            // Each result fits; together they are three times what the topic takes in one batch.
+            assertThat(publisher.commit(page, checkpoint(feed, "t1", Instant.now()), added, Map::of)).isEmpty();
+        }
+        assertThat(CommittedReader.readAll(KafkaBrokerResource.bootstrapServers(), List.of(limited)))
+                .extracting(r -> EventContract.header(r, "ce_id"))
+                .containsExactly("fits-0", "fits-1", "fits-2", "fits-3", "fits-4", "fits-5", "fits-6", "fits-7");
     }
 
     private void shrink(String topic, int maxMessageBytes) throws Exception {
