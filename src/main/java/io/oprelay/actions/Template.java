@@ -108,6 +108,11 @@ public final class Template {
             return switch (name) {
                 case "label" -> text(result.label());
                 case "score" -> {
+                    // A number renders as the operator wrote it (78 stays 78, not 78.0); numeric text becomes one.
+                    JsonNode written = result.at(ResultFacts.SCORE);
+                    if (written != null && written.isNumber()) {
+                        yield written;
+                    }
                     Double score = result.number(ResultFacts.SCORE);
                     yield score == null ? null : DoubleNode.valueOf(score);
                 }

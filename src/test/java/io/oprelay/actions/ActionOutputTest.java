@@ -102,6 +102,23 @@ class ActionOutputTest {
     }
 
     @Test
+    void wholeNumberScoreRendersAsTheOperatorWroteIt() throws Exception {
+        BoundAction action = new WorkflowAction(config, policy, MAPPER, SCHEMAS).bind("risk", params("""
+                type: workflow
+                action: open-retention-case
+                payload:
+                  risk: "{{score}}"
+                  note: "Escalation risk {{score}}"
+                """));
+        ObjectNode json = SampleResults.scored("conv_conversation_01k1etk2y5f1y9fpe2epfdtvv4", 0, "x");
+        ((ObjectNode) json.get("result")).put("score", 78);
+        WorkflowCommand command = (WorkflowCommand) action.apply(facts(json)).output();
+        assertThat(command.payload().get("note").asText()).isEqualTo("Escalation risk 78");
+        assertThat(command.payload().get("risk").isIntegralNumber()).isTrue();
+        assertThat(command.payload().get("risk").asLong()).isEqualTo(78);
+    }
+
+    @Test
     void workflowDefaultPayloadHoldsLabelScoreAndResult() throws Exception {
         BoundAction action = new WorkflowAction(config, policy, MAPPER, SCHEMAS)
                 .bind("r", params("{type: workflow, action: a}"));
