@@ -12,6 +12,7 @@ import org.objectweb.asm.Opcodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -34,7 +36,7 @@ import java.util.stream.Stream;
  */
 final class CodeConfigKeys {
 
-    /** Keys the code knows about. */
+    /** The prefix of the relay's own keys. */
     static final String PREFIX = "relay.";
     /** How a map key segment of a property name is written in the docs. */
     static final String MAP_KEY = "\"<name>\"";
@@ -219,9 +221,9 @@ final class CodeConfigKeys {
     private static final class Values extends AnnotationVisitor {
 
         private final Map<String, String> values = new TreeMap<>();
-        private final java.util.function.Consumer<Map<String, String>> done;
+        private final Consumer<Map<String, String>> done;
 
-        Values(java.util.function.Consumer<Map<String, String>> done) {
+        Values(Consumer<Map<String, String>> done) {
             super(Opcodes.ASM9);
             this.done = done;
         }
@@ -257,7 +259,7 @@ final class CodeConfigKeys {
             return folders;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }

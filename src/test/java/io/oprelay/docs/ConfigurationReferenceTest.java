@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link DocumentedConfigKeys} for the convention), every key in those tables exists, each is documented once, every
  * stated default is the default in force (the {@code @WithDefault}, or the value {@code application.properties} sets
  * for every profile), every stated environment variable is the key's, and every key the README's configuration table
- * sends to a doc is in that doc's tables.
+ * sends to a doc is in that doc's tables. Every relay.* key application.properties sets (in any profile) exists too.
  */
 class ConfigurationReferenceTest {
 
@@ -85,10 +85,7 @@ class ConfigurationReferenceTest {
 
     @Test
     void everyDocumentedDefaultAndEnvironmentVariableIsTheOneInForce() throws IOException {
-        Properties application = new Properties();
-        try (Reader in = Files.newBufferedReader(APPLICATION_PROPERTIES)) {
-            application.load(in);
-        }
+        Properties application = applicationProperties();
         List<String> wrong = new ArrayList<>();
         for (Row row : documented) {
             Key key = codeKeys.get(row.key());
@@ -121,6 +118,16 @@ class ConfigurationReferenceTest {
     }
 
     @Test
+    void everyRelayKeySetInApplicationPropertiesExists() throws IOException {
+        List<String> stale = applicationProperties().stringPropertyNames().stream()
+                .map(name -> name.replaceFirst("^%[^.]+\\.", ""))
+                .filter(name -> name.startsWith(CodeConfigKeys.PREFIX) && !codeKeys.containsKey(name))
+                .sorted().toList();
+
+        assertThat(stale).as("relay.* keys set in " + APPLICATION_PROPERTIES + " that the code does not read").isEmpty();
+    }
+
+    @Test
     void everyKeyTheReadmeSendsToADocIsInThatDocsConfigurationTables() throws IOException {
         List<Pointer> pointers = DocumentedConfigKeys.readmePointers(Files.readAllLines(README));
         assertThat(pointers).as("relay.* keys in the README's Configuration table").isNotEmpty();
@@ -143,6 +150,14 @@ class ConfigurationReferenceTest {
         }
 
         assertThat(wrong).as("keys the README links to a doc that does not document them").isEmpty();
+    }
+
+    private static Properties applicationProperties() throws IOException {
+        Properties application = new Properties();
+        try (Reader in = Files.newBufferedReader(APPLICATION_PROPERTIES)) {
+            application.load(in);
+        }
+        return application;
     }
 
     /** The keys a README mention stands for: itself, or every key under a {@code prefix.*}. */

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The configuration reference as the docs write it. The convention (stated in docs/deployment.md, "Configuration
- * reference"): a configuration table is a Markdown table whose first header cell is {@code key}; each of its rows
+ * The configuration reference as the docs write it. The convention (stated in docs/architecture.md, under the package
+ * table): a configuration table is a Markdown table whose first header cell is {@code key}; each of its rows
  * documents the backticked keys of its first cell ({@code `relay.a`, `relay.b`} documents two), map keys written
  * {@code relay.feeds."<name>".operator-id}. When the table has a {@code default} column, a default that starts with a
  * backticked value states that value; anything else ("none", "unset", prose) states that the key has none. An
