@@ -17,6 +17,7 @@ public interface FeedsConfig {
     @WithParentName
     Map<String, FeedConfig> feeds();
 
+    /** The settings of one feed: which results it polls, and how. */
     interface FeedConfig {
 
         /** Sweeps this feed (switch a feed off without deleting its settings). */
