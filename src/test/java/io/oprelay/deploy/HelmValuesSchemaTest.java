@@ -122,7 +122,11 @@ class HelmValuesSchemaTest {
         assertThat(errors(values)).isEmpty();
 
         objectAt(values, FEEDS).putObject("Sales_EU").put("operatorId", "LY1");
-        assertThat(errors(values)).singleElement().asString().contains("Sales_EU");
+        assertThat(errors(values)).isNotEmpty().allSatisfy(error -> assertThat(error).contains("Sales_EU"));
+
+        values = validBase();
+        objectAt(values, FEEDS).putObject("f".repeat(101)).put("operatorId", "LY1");
+        assertThat(errors(values)).as("longer than the relay's 100 characters").isNotEmpty();
 
         values = validBase();
         objectAt(values, FEEDS).putObject("sales-eu").put("operatorID", "LY1");
