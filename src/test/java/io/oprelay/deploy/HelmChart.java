@@ -1,6 +1,7 @@
 package io.oprelay.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
@@ -28,6 +29,7 @@ final class HelmChart {
     static final String FULLNAME = "relay-operator-results-relay";
 
     static final YAMLMapper YAML = new YAMLMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private HelmChart() {
     }
@@ -74,10 +76,16 @@ final class HelmChart {
      * set is merged into the values.yaml of a copy of the chart.
      */
     static LintResult lint(String valueSet, Path workDir) {
+        return lint(valueSet, JSON.createObjectNode(), workDir);
+    }
+
+    /** {@link #lint(String, Path)} with further values merged over the value set. */
+    static LintResult lint(String valueSet, JsonNode overrides, Path workDir) {
         try {
             Path copy = copyChart(workDir);
             ObjectNode values = (ObjectNode) YAML.readTree(CHART.resolve("values.yaml").toFile());
             merge(values, YAML.readTree(valueSet(valueSet).toFile()));
+            merge(values, overrides);
             YAML.writeValue(copy.resolve("values.yaml").toFile(), values);
             return new Helm(copy).lint().strict().call();
         } catch (IOException e) {

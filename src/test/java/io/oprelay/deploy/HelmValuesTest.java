@@ -103,7 +103,8 @@ class HelmValuesTest {
         assertThatThrownBy(() -> render("default", Map.of("poller.interval", "five seconds")))
                 .hasMessageContaining("/poller/interval");
         assertThatThrownBy(() -> render("default", Map.of("poller.feeds.Sales_Team.operatorId", "LY1")))
-                .hasMessageContaining("/poller/feeds").hasMessageContaining("Sales_Team");
+                .hasMessageContaining("/poller/feeds").hasMessageContaining("Sales_Team")
+                .hasMessageContaining("does not match pattern");
     }
 
     @Test
@@ -121,10 +122,13 @@ class HelmValuesTest {
     }
 
     @Test
-    void theDeploymentGuideListsEveryValue() throws IOException {
+    void theChartReadmeListsEveryValueAndTheDeploymentGuideLinksIt() throws IOException {
         Set<String> params = params(Files.readString(HelmChart.CHART.resolve("values.yaml")));
-        String guide = Files.readString(Path.of("docs", "deployment.md"));
-        assertThat(params).allSatisfy(param -> assertThat(guide).as("docs/deployment.md").contains("| `" + param + "` |"));
+        String readme = Files.readString(HelmChart.CHART.resolve("README.md"));
+        assertThat(params).allSatisfy(param -> assertThat(readme).as("the chart's README.md")
+                .containsPattern("(?m)^\\| `" + Pattern.quote(param) + "` +\\|"));
+        assertThat(Files.readString(Path.of("docs", "deployment.md")))
+                .contains("(../helm/operator-results-relay/README.md#parameters)");
     }
 
     @Test
