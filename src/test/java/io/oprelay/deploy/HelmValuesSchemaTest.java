@@ -138,6 +138,18 @@ class HelmValuesSchemaTest {
     }
 
     @Test
+    void probesTakeEveryTimingFieldKubernetesHasSinceTheyArePassedThrough() throws IOException {
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            ObjectNode values = validBase();
+            objectAt(values, probe).put("successThreshold", 1).put("terminationGracePeriodSeconds", 30);
+            assertThat(errors(values)).as(probe).isEmpty();
+        }
+        ObjectNode values = validBase();
+        objectAt(values, "livenessProbe").put("successThreshold", 0);
+        assertThat(errors(values)).singleElement().asString().contains("successThreshold");
+    }
+
+    @Test
     void feedsAreNamedByLowerCaseNamesAndTakeOnlyTheirFilters() throws IOException {
         ObjectNode values = validBase();
         objectAt(values, FEEDS).putObject("sales-eu").put("operatorId", "LY1");
