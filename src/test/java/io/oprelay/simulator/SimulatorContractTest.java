@@ -13,16 +13,11 @@ import io.oprelay.twilio.TwilioSpec;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
 
-import static io.oprelay.simulator.SimulatorPagingTest.LIST;
-import static io.oprelay.simulator.SimulatorPagingTest.twilio;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (OpenAPI 3.0 dialect: {@code nullable} and {@code discriminator} honoured).
  */
 @QuarkusTest
-class SimulatorContractTest {
+class SimulatorContractTest extends SimulatorFixture {
 
     private static final String SPEC = "https://oprelay.test/spec.json";
     /** The spec plus the deviations seen in real payloads (README of the reference): nullable profileId and memory. */
@@ -40,22 +35,6 @@ class SimulatorContractTest {
     private static final String JSON_SCHEMA = "/content/application~1json/schema";
     private static final String RESULT = "#/components/schemas/OperatorResultsResponseV1";
     private static final SchemaRegistry REGISTRY = registry();
-
-    @Inject
-    Simulator simulator;
-
-    @BeforeEach
-    void fresh() {
-        simulator.setEnabled(true);
-        simulator.clear();
-        simulator.resetFaults();
-    }
-
-    @AfterEach
-    void restore() {
-        simulator.setQuirks(true);
-        simulator.resetFaults();
-    }
 
     private static SchemaRegistry registry() {
         JsonNode spec = discriminatedByEnum(TwilioSpec.tree());
@@ -90,10 +69,6 @@ class SimulatorContractTest {
         List<Error> errors = schema.validate(json, InputFormat.JSON);
         assertThat(errors).as("%s against %s", json.length() > 600 ? json.substring(0, 600) + "..." : json, pointer)
                 .isEmpty();
-    }
-
-    private static String body(ExtractableResponse<Response> response) {
-        return response.body().asString();
     }
 
     @Test

@@ -1,24 +1,13 @@
 package io.oprelay.simulator;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.oprelay.twilio.ListQuery;
 import io.oprelay.twilio.ResultPage;
-import io.oprelay.twilio.TestTwilioConfig;
 import io.oprelay.twilio.TwilioClient;
-import io.oprelay.twilio.TwilioReadiness;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
-import java.util.Optional;
-
-import static io.oprelay.simulator.SimulatorPagingTest.LIST;
-import static io.oprelay.simulator.SimulatorPagingTest.twilio;
 import static io.oprelay.support.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,36 +15,18 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 @QuarkusTest
-class SimulatorFaultsTest {
-
-    @Inject
-    Simulator simulator;
-
-    @Inject
-    MeterRegistry registry;
-
-    @TestHTTPResource("/simulator")
-    URL simulatorUrl;
+class SimulatorFaultsTest extends SimulatorFixture {
 
     private TwilioClient client;
 
     @BeforeEach
-    void freshSimulator() {
-        simulator.setEnabled(true);
-        simulator.clear();
-        simulator.resetFaults();
+    void thirtyResults() {
         simulator.add(30);
-        client = new TwilioClient(TestTwilioConfig.of(simulatorUrl.toString(), "SKtest", "secret"), registry,
-                new TwilioReadiness());
-    }
-
-    @AfterEach
-    void noFaults() {
-        simulator.resetFaults();
+        client = client();
     }
 
     private static ListQuery query() {
-        return new ListQuery(Optional.empty(), Optional.empty(), Optional.empty(), 10, Optional.empty());
+        return query(10);
     }
 
     private static void putFaults(String json) {
@@ -91,8 +62,7 @@ class SimulatorFaultsTest {
                 .header("X-RateLimit-Remaining", "0").header("X-RateLimit-Limit", "100")
                 .body("code", equalTo(20429)).body("httpStatusCode", equalTo(429));
         simulator.setFaults(new FaultSettings(1, 0, 1, 0, 0, 0, 0, null));
-        TwilioClient impatient = new TwilioClient(TestTwilioConfig.of(simulatorUrl.toString(), "SKtest", "secret")
-                .withRetry(2, java.time.Duration.ofSeconds(5)), registry, new TwilioReadiness());
+        TwilioClient impatient = client(config -> config.withRetry(2, java.time.Duration.ofSeconds(5)));
         assertThatThrownBy(() -> impatient.list(query()))
                 .isInstanceOfSatisfying(io.oprelay.twilio.TwilioApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(429);
@@ -108,8 +78,7 @@ class SimulatorFaultsTest {
 
         // The app's own poller draws from the same fault dice, so give the client enough attempts that half the
         // calls failing cannot exhaust them by chance (0.5^12 per call).
-        TwilioClient patient = new TwilioClient(TestTwilioConfig.of(simulatorUrl.toString(), "SKtest", "secret")
-                .withRetry(12, java.time.Duration.ofSeconds(5)), registry, new TwilioReadiness());
+        TwilioClient patient = client(config -> config.withRetry(12, java.time.Duration.ofSeconds(5)));
         simulator.setFaults(new FaultSettings(0, 0.5, 1, 0, 0, 0, 0, null));
         for (int i = 0; i < 5; i++) {
             assertThat(patient.list(query()).items()).hasSize(10);
