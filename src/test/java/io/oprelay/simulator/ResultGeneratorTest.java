@@ -17,18 +17,18 @@ class ResultGeneratorTest {
         ResultGenerator other = generator(8, null, true);
 
         for (int i = 0; i < 100; i++) {
-            StoredResult left = a.next(T0 + i * 1000L, Set.of(), null);
-            StoredResult right = b.next(T0 + i * 1000L, Set.of(), null);
+            StoredResult left = a.next(T0 + i * 1000L, Set.of(), null, false);
+            StoredResult right = b.next(T0 + i * 1000L, Set.of(), null, false);
             assertThat(left.json()).isEqualTo(right.json());
-            assertThat(left.id()).isNotEqualTo(other.next(T0 + i * 1000L, Set.of(), null).id());
+            assertThat(left.id()).isNotEqualTo(other.next(T0 + i * 1000L, Set.of(), null, false).id());
         }
     }
 
     @Test
     void resultsOfAConversationComeFromOneConfiguration() {
         ResultGenerator generator = generator(1, "AC" + "0".repeat(32), false);
-        StoredResult first = generator.next(T0, Set.of(), null);
-        StoredResult second = generator.next(T0, Set.of(), null);
+        StoredResult first = generator.next(T0, Set.of(), null, false);
+        StoredResult second = generator.next(T0, Set.of(), null, false);
 
         assertThat(second.conversationId()).isEqualTo(first.conversationId());
         assertThat(second.intelligenceConfigurationId()).isEqualTo(first.intelligenceConfigurationId());
