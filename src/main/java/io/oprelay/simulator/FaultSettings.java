@@ -2,7 +2,8 @@ package io.oprelay.simulator;
 
 /**
  * The faults the simulator injects, as read and written by {@code GET/PUT /simulator/admin/faults}. The three
- * page counters count down as pages use them.
+ * page counters count down as pages use them. Without faults every answer is valid against Twilio's OpenAPI
+ * description; a payload fault makes results that go beyond it, as real payloads have been seen to.
  *
  * @param rateLimitShare     share (0..1) of calls answered 429 with {@code Retry-After} and {@code X-RateLimit-*}
  * @param serverErrorShare   share (0..1) of calls answered 500
@@ -12,19 +13,36 @@ package io.oprelay.simulator;
  * @param pagesWithoutMeta   the next N list pages have no {@code meta}
  * @param repeatedTokenPages the next N list pages requested with a token answer that token again as {@code nextToken}
  * @param tokenTtlMs         page tokens older than this many milliseconds answer 400; null for never
+ * @param nullProfileIds     results generated while set name {@code "profileId": null} for every participant
+ *                           without a profile, which the spec does not allow (it omits the field)
  */
 public record FaultSettings(double rateLimitShare, double serverErrorShare, int retryAfterSeconds, long pageDelayMs,
-                            int malformedPages, int pagesWithoutMeta, int repeatedTokenPages, Long tokenTtlMs) {
+                            int malformedPages, int pagesWithoutMeta, int repeatedTokenPages, Long tokenTtlMs,
+                            boolean nullProfileIds) {
+
+    /** The HTTP and paging faults alone, with spec-valid payloads. */
+    public FaultSettings(double rateLimitShare, double serverErrorShare, int retryAfterSeconds, long pageDelayMs,
+                         int malformedPages, int pagesWithoutMeta, int repeatedTokenPages, Long tokenTtlMs) {
+        this(rateLimitShare, serverErrorShare, retryAfterSeconds, pageDelayMs, malformedPages, pagesWithoutMeta,
+                repeatedTokenPages, tokenTtlMs, false);
+    }
 
     /** No faults at all. */
     public static FaultSettings none() {
-        return new FaultSettings(0, 0, 1, 0, 0, 0, 0, null);
+        return new FaultSettings(0, 0, 1, 0, 0, 0, 0, null, false);
     }
 
     static FaultSettings from(SimulatorConfig.Faults faults) {
         return new FaultSettings(faults.rateLimitShare(), faults.serverErrorShare(), faults.retryAfterSeconds(),
                 faults.pageDelay().toMillis(), faults.malformedPages(), faults.pagesWithoutMeta(),
-                faults.repeatedTokenPages(), faults.tokenTtl().map(java.time.Duration::toMillis).orElse(null));
+                faults.repeatedTokenPages(), faults.tokenTtl().map(java.time.Duration::toMillis).orElse(null),
+                faults.nullProfileIds());
+    }
+
+    /** These settings with {@link #nullProfileIds()} set as given. */
+    public FaultSettings withNullProfileIds(boolean enabled) {
+        return new FaultSettings(rateLimitShare, serverErrorShare, retryAfterSeconds, pageDelayMs, malformedPages,
+                pagesWithoutMeta, repeatedTokenPages, tokenTtlMs, enabled);
     }
 
     /** What is wrong with these settings, or null when they are usable. */
@@ -41,16 +59,16 @@ public record FaultSettings(double rateLimitShare, double serverErrorShare, int 
 
     FaultSettings withMalformedPages(int n) {
         return new FaultSettings(rateLimitShare, serverErrorShare, retryAfterSeconds, pageDelayMs, n, pagesWithoutMeta,
-                repeatedTokenPages, tokenTtlMs);
+                repeatedTokenPages, tokenTtlMs, nullProfileIds);
     }
 
     FaultSettings withPagesWithoutMeta(int n) {
         return new FaultSettings(rateLimitShare, serverErrorShare, retryAfterSeconds, pageDelayMs, malformedPages, n,
-                repeatedTokenPages, tokenTtlMs);
+                repeatedTokenPages, tokenTtlMs, nullProfileIds);
     }
 
     FaultSettings withRepeatedTokenPages(int n) {
         return new FaultSettings(rateLimitShare, serverErrorShare, retryAfterSeconds, pageDelayMs, malformedPages,
-                pagesWithoutMeta, n, tokenTtlMs);
+                pagesWithoutMeta, n, tokenTtlMs, nullProfileIds);
     }
 }

@@ -80,8 +80,10 @@ final class ResultGenerator {
      *
      * @param formats        formats to choose from; all four when empty
      * @param conversationId the conversation it belongs to; the generator's own flow when null
+     * @param nullProfileIds write {@code "profileId": null} for participants without a profile (off the spec, as
+     *                       some real payloads are) instead of omitting the field as the spec's example does
      */
-    StoredResult next(long millis, Set<OutputFormat> formats, String conversationId) {
+    StoredResult next(long millis, Set<OutputFormat> formats, String conversationId, boolean nullProfileIds) {
         Set<OutputFormat> allowed = formats == null || formats.isEmpty() ? ALL : formats;
         if (current == null || current.pending.stream().noneMatch(o -> allowed.contains(o.format()))
                 || (conversationId == null ? current.requested : !conversationId.equals(current.id))) {
@@ -92,7 +94,7 @@ final class ResultGenerator {
         current.pending.remove(operator);
         String id = resultIds.next("intelligence_operatorresult", millis);
         long created = resultIds.lastMillis();
-        byte[] json = render(id, created, operator, current);
+        byte[] json = render(id, created, operator, current, nullProfileIds);
         return new StoredResult(id, current.id, current.configuration.id(), operator.id(), operator.format(), json);
     }
 
@@ -104,14 +106,13 @@ final class ResultGenerator {
         List<String> channels = channels();
         List<Participant> participants = new ArrayList<>();
         String profile = random.nextInt(10) < 7 ? otherIds.next("mem_profile", started) : null;
-        participants.add(new Participant(otherIds.next("conv_participant", started), profile, "CUSTOMER",
-                quirks && profile == null && random.nextBoolean()));
+        participants.add(new Participant(otherIds.next("conv_participant", started), profile, "CUSTOMER"));
         if (random.nextInt(4) == 0) {
-            participants.add(new Participant(otherIds.next("conv_participant", started), null, "AI_AGENT", false));
+            participants.add(new Participant(otherIds.next("conv_participant", started), null, "AI_AGENT"));
         }
         String[] agentTypes = {"HUMAN_AGENT", "HUMAN_AGENT", "HUMAN_AGENT", "AGENT", "UNKNOWN"};
         participants.add(new Participant(otherIds.next("conv_participant", started), null,
-                agentTypes[random.nextInt(agentTypes.length)], false));
+                agentTypes[random.nextInt(agentTypes.length)]));
         String first = otherIds.next("conv_communication", started);
         String last = otherIds.next("conv_communication", started + 30_000L + random.nextInt(600_000));
         String[] triggers = {"CONVERSATION_END", "CONVERSATION_END", "CONVERSATION_END", "CONVERSATION_INACTIVE",
@@ -138,7 +139,8 @@ final class ResultGenerator {
         return pick == 9 ? List.of(channel, "SYSTEM") : List.of(channel);
     }
 
-    private byte[] render(String id, long created, Catalog.Operator operator, Conversation conversation) {
+    private byte[] render(String id, long created, Catalog.Operator operator, Conversation conversation,
+                          boolean nullProfileIds) {
         int latency = 300 + random.nextInt(3_700);
         Instant createdAt = Instant.ofEpochMilli(created);
         boolean nanos = quirks && random.nextInt(10) < 3;
@@ -175,7 +177,8 @@ final class ResultGenerator {
                 g.writeString(reference);
             }
             g.writeEndArray();
-            writeExecutionDetails(g, conversation, createdAt.minusMillis(latency + 200L + random.nextInt(5_000)));
+            writeExecutionDetails(g, conversation, createdAt.minusMillis(latency + 200L + random.nextInt(5_000)),
+                    nullProfileIds);
             String resultText = writeResultLater(operator, conversation);
             g.writeObjectFieldStart("metadata");
             g.writeObjectFieldStart("system");
@@ -197,8 +200,8 @@ final class ResultGenerator {
         return out.toByteArray();
     }
 
-    private void writeExecutionDetails(JsonGenerator g, Conversation conversation, Instant triggered)
-            throws IOException {
+    private void writeExecutionDetails(JsonGenerator g, Conversation conversation, Instant triggered,
+                                       boolean nullProfileIds) throws IOException {
         g.writeObjectFieldStart("executionDetails");
         g.writeObjectFieldStart("trigger");
         g.writeStringField("on", conversation.trigger);
@@ -219,9 +222,7 @@ final class ResultGenerator {
             g.writeStringField("id", participant.id());
             if (participant.profileId() != null) {
                 g.writeStringField("profileId", participant.profileId());
-            } else if (quirks && participant.explicitNullProfile()) {
-                // Decided when the conversation started, written only while quirks are on: a conversation begun
-                // with quirks keeps going after they are switched off.
+            } else if (nullProfileIds) {
                 g.writeNullField("profileId");
             }
             g.writeStringField("type", participant.type());
@@ -238,6 +239,7 @@ final class ResultGenerator {
                 g.writeStringField("memoryStoreId", otherIds.next("mem_store", 0));
                 g.writeEndObject();
             } else if (quirks) {
+                // The spec's description: "null if no memory was accessed" (its schema forgot nullable).
                 g.writeNullField("memory");
             }
             if (context < 2) {
@@ -325,7 +327,7 @@ final class ResultGenerator {
         g.writeEndObject();
     }
 
-    private record Participant(String id, String profileId, String type, boolean explicitNullProfile) {
+    private record Participant(String id, String profileId, String type) {
     }
 
     /** A conversation whose results are being generated; {@code quality} 0 (bad) to 4 (good) keeps them coherent. */

@@ -131,8 +131,9 @@ public class Simulator {
     public synchronized List<String> add(int count, Set<OutputFormat> formats, String conversationId) {
         List<String> ids = new ArrayList<>(count);
         long now = clock.millis();
+        boolean nullProfileIds = faults.get().nullProfileIds();
         for (int i = 0; i < count; i++) {
-            StoredResult result = generator.next(now, formats, conversationId);
+            StoredResult result = generator.next(now, formats, conversationId, nullProfileIds);
             store.put(result);
             ids.add(result.id());
         }
@@ -180,8 +181,10 @@ public class Simulator {
     public synchronized void addBacklog(int count, Duration span) {
         long end = clock.millis();
         long start = end - span.toMillis();
+        boolean nullProfileIds = faults.get().nullProfileIds();
         for (int i = 0; i < count; i++) {
-            store.put(generator.next(start + (span.toMillis() * i) / Math.max(1, count), Set.of(), null));
+            store.put(generator.next(start + (span.toMillis() * i) / Math.max(1, count), Set.of(), null,
+                    nullProfileIds));
         }
     }
 
@@ -233,7 +236,7 @@ public class Simulator {
         this.rate = Math.max(0, perSecond);
     }
 
-    /** Whether newly generated results include the quirks of real payloads. */
+    /** Whether newly generated results include the spec-valid variations of real payloads. */
     public synchronized void setQuirks(boolean enabled) {
         generator.quirks(enabled);
     }

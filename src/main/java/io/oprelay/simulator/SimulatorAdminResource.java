@@ -1,9 +1,14 @@
 package io.oprelay.simulator;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.oprelay.api.Roles;
 import io.oprelay.api.Problem;
 import io.oprelay.twilio.OutputFormat;
 import io.oprelay.twilio.Ttid;
+import io.oprelay.twilio.TwilioJson;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -16,6 +21,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +39,9 @@ public class SimulatorAdminResource {
 
     static final int MAX_ADD = 1_000_000;
     private static final Pattern CONVERSATION_ID = Ttid.pattern("conv_conversation");
+    /** Fault settings as sent: a misspelt or mistyped field is refused rather than read as "no fault". */
+    private static final ObjectReader FAULTS = TwilioJson.mapper().readerFor(FaultSettings.class)
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** The answer of {@code POST /simulator/admin/results}. */
     public record AddedResults(int added, int total, String firstId, String lastId) {
@@ -68,9 +77,16 @@ public class SimulatorAdminResource {
     @PUT
     @Path("/faults")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response setFaults(FaultSettings settings) {
+    public Response setFaults(byte[] body) {
         if (!simulator.enabled()) {
             return TwilioAnswers.disabled();
+        }
+        FaultSettings settings;
+        try {
+            settings = body == null || body.length == 0 ? null : FAULTS.readValue(body);
+        } catch (IOException e) {
+            return TwilioAnswers.invalid("body", "Send the fault settings as a JSON object with the fields of "
+                    + "GET /simulator/admin/faults: " + whatIsWrong(e));
         }
         if (settings == null) {
             return TwilioAnswers.invalid("body", "Send the fault settings as a JSON object");
@@ -81,6 +97,19 @@ public class SimulatorAdminResource {
         }
         simulator.setFaults(settings);
         return Response.ok(simulator.faults()).build();
+    }
+
+    /** What is wrong with a faults body, naming the field but never echoing the value sent. */
+    private static String whatIsWrong(IOException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return "unknown field '" + unknown.getPropertyName() + "'";
+        }
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
+                && mapping.getPath().get(mapping.getPath().size() - 1).getFieldName() != null) {
+            return "field '" + mapping.getPath().get(mapping.getPath().size() - 1).getFieldName()
+                    + "' has a value of the wrong type";
+        }
+        return "the body is not a JSON object of fault settings";
     }
 
     @POST

@@ -57,7 +57,11 @@ public interface SimulatorConfig {
     @WithDefault("3")
     int configurations();
 
-    /** Mix in the quirks seen in real payloads (nanosecond dateCreated, null profileId, extra fields). */
+    /**
+     * Mix in the variations seen in real payloads that the spec allows: nanosecond {@code dateCreated}, an extra
+     * {@code operator.displayName}, {@code resolvedContext.memory: null} when no memory was accessed. Payloads beyond
+     * the spec are faults ({@link Faults#nullProfileIds()}).
+     */
     @WithDefault("true")
     boolean quirks();
 
@@ -110,5 +114,12 @@ public interface SimulatorConfig {
 
         /** Page tokens older than this answer 400; never when absent. */
         Optional<Duration> tokenTtl();
+
+        /**
+         * Results generated while set name {@code "profileId": null} for participants without a profile, as some
+         * real payloads do although the spec omits the field; off, the simulator's payloads are spec-valid.
+         */
+        @WithDefault("false")
+        boolean nullProfileIds();
     }
 }

@@ -4,31 +4,31 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Set;
 
+import static io.oprelay.simulator.SimulatorFixture.T0;
+import static io.oprelay.simulator.SimulatorFixture.generator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ResultGeneratorTest {
 
-    private static final long T0 = 1_768_473_930_000L;
-
     @Test
     void sameSeedAndClockGiveTheSameResults() {
-        ResultGenerator a = new ResultGenerator(new Catalog(7, null, 3), 7, true);
-        ResultGenerator b = new ResultGenerator(new Catalog(7, null, 3), 7, true);
-        ResultGenerator other = new ResultGenerator(new Catalog(8, null, 3), 8, true);
+        ResultGenerator a = generator(7, null, true);
+        ResultGenerator b = generator(7, null, true);
+        ResultGenerator other = generator(8, null, true);
 
         for (int i = 0; i < 100; i++) {
-            StoredResult left = a.next(T0 + i * 1000L, Set.of(), null);
-            StoredResult right = b.next(T0 + i * 1000L, Set.of(), null);
+            StoredResult left = a.next(T0 + i * 1000L, Set.of(), null, false);
+            StoredResult right = b.next(T0 + i * 1000L, Set.of(), null, false);
             assertThat(left.json()).isEqualTo(right.json());
-            assertThat(left.id()).isNotEqualTo(other.next(T0 + i * 1000L, Set.of(), null).id());
+            assertThat(left.id()).isNotEqualTo(other.next(T0 + i * 1000L, Set.of(), null, false).id());
         }
     }
 
     @Test
     void resultsOfAConversationComeFromOneConfiguration() {
-        ResultGenerator generator = new ResultGenerator(new Catalog(1, "AC" + "0".repeat(32), 3), 1, false);
-        StoredResult first = generator.next(T0, Set.of(), null);
-        StoredResult second = generator.next(T0, Set.of(), null);
+        ResultGenerator generator = generator(1, "AC" + "0".repeat(32), false);
+        StoredResult first = generator.next(T0, Set.of(), null, false);
+        StoredResult second = generator.next(T0, Set.of(), null, false);
 
         assertThat(second.conversationId()).isEqualTo(first.conversationId());
         assertThat(second.intelligenceConfigurationId()).isEqualTo(first.intelligenceConfigurationId());

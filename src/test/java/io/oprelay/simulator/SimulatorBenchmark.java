@@ -1,19 +1,13 @@
 package io.oprelay.simulator;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.oprelay.twilio.ListQuery;
 import io.oprelay.twilio.ResultPage;
-import io.oprelay.twilio.TestTwilioConfig;
 import io.oprelay.twilio.TwilioClient;
-import io.oprelay.twilio.TwilioReadiness;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,34 +27,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code ./mvnw -B -ntp verify -Dtest=SimulatorBenchmark -DskipITs -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @QuarkusTest
-class SimulatorBenchmark {
+class SimulatorBenchmark extends SimulatorFixture {
 
     private static final int BACKLOG = 100_000;
     private static final int PAGE = 1000;
     private static final Pattern NEXT = Pattern.compile("\"nextToken\":\"([^\"]+)\"");
 
-    @Inject
-    Simulator simulator;
-
-    @Inject
-    MeterRegistry registry;
-
-    @TestHTTPResource("/simulator")
-    URL simulatorUrl;
-
     @Test
     void servesTheBacklogInPagesOfAThousand() throws Exception {
-        simulator.setEnabled(true);
-        simulator.resetFaults();
-        simulator.clear();
         long made = System.nanoTime();
         simulator.addBacklog(BACKLOG, Duration.ofDays(1));
         System.out.printf("Generated %,d results in %d ms%n", BACKLOG,
                 Duration.ofNanos(System.nanoTime() - made).toMillis());
 
         HttpClient http = HttpClient.newHttpClient();
-        TwilioClient client = new TwilioClient(TestTwilioConfig.of(simulatorUrl.toString(), "SKbench", "secret")
-                .withReadTimeout(Duration.ofSeconds(30)), registry, new TwilioReadiness());
+        TwilioClient client = client(config -> config.withReadTimeout(Duration.ofSeconds(30)));
         for (int round = 0; round < 2; round++) {
             walkRaw(http);
             walkClient(client);
@@ -72,7 +52,8 @@ class SimulatorBenchmark {
     }
 
     private long[] walkRaw(HttpClient http) throws IOException, InterruptedException {
-        String auth = "Basic " + Base64.getEncoder().encodeToString("SKbench:secret".getBytes(StandardCharsets.UTF_8));
+        String auth = "Basic " + Base64.getEncoder().encodeToString((USERNAME + ":" + PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
         long started = System.nanoTime();
         long pages = 0;
         long bytes = 0;
@@ -93,7 +74,7 @@ class SimulatorBenchmark {
     }
 
     private long[] walkClient(TwilioClient client) {
-        ListQuery query = new ListQuery(Optional.empty(), Optional.empty(), Optional.empty(), PAGE, Optional.empty());
+        ListQuery query = query(PAGE);
         long started = System.nanoTime();
         long pages = 0;
         long results = 0;

@@ -1,32 +1,22 @@
 package io.oprelay.simulator;
 
 import io.oprelay.twilio.Ttid;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.oprelay.simulator.SimulatorFixture.MONDAY;
+import static io.oprelay.simulator.SimulatorFixture.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The simulated account's operators and configurations: the ids a feed filters on must survive a restart. */
 class SimulatorCatalogTest {
 
-    private static final Clock MONDAY = Clock.fixed(Instant.parse("2026-01-12T08:00:00Z"), ZoneOffset.UTC);
     private static final Clock A_YEAR_LATER = Clock.fixed(Instant.parse("2027-01-12T17:30:00.123Z"), ZoneOffset.UTC);
-
-    private static SimulatorConfig config(long seed) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(SimulatorConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter())
-                .withDefaultValue("relay.simulator.seed", Long.toString(seed)).build();
-        return config.getConfigMapping(SimulatorConfig.class);
-    }
 
     /** Every id of the catalog, in order: account, operators, then each configuration and its rule. */
     private static List<String> catalogIds(Simulator simulator) {

@@ -1,167 +1,172 @@
 package io.oprelay.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.Error;
-import com.networknt.schema.InputFormat;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.dialect.Dialects;
-import io.oprelay.twilio.TwilioJson;
-import io.oprelay.twilio.TwilioSpec;
+import io.oprelay.twilio.OutputFormat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
-import static io.oprelay.simulator.SimulatorPagingTest.LIST;
-import static io.oprelay.simulator.SimulatorPagingTest.twilio;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every kind of answer the simulator gives validates against the schemas of the official OpenAPI description
- * (OpenAPI 3.0 dialect: {@code nullable} and {@code discriminator} honoured).
+ * Every kind of answer the simulator serves over HTTP validates against the schemas of the official OpenAPI
+ * description (converted by {@link OpenApiSchemas}): list pages first, middle, last, empty and filtered, in both
+ * orders and going back; fetched results of every format; the error bodies. {@link SimulatorSpecTest} covers the
+ * result shapes over thousands of seeds.
  */
 @QuarkusTest
-class SimulatorContractTest {
+class SimulatorContractTest extends SimulatorFixture {
 
-    private static final String SPEC = "https://oprelay.test/spec.json";
-    /** The spec plus the deviations seen in real payloads (README of the reference): nullable profileId and memory. */
-    private static final String OBSERVED = "https://oprelay.test/observed.json";
-    private static final String LIST_PATH = "#/paths/~1v3~1OperatorResults/get/responses/";
-    private static final String JSON_SCHEMA = "/content/application~1json/schema";
-    private static final String RESULT = "#/components/schemas/OperatorResultsResponseV1";
-    private static final SchemaRegistry REGISTRY = registry();
+    private static final OpenApiSchemas SPEC = OpenApiSchemas.official();
+    private static final String ONE = "/v3/OperatorResults/{operatorResultId}";
+    private static final String PAGE = OpenApiSchemas.response("/v3/OperatorResults", "get", 200);
+    private static final String CONVERSATION = "conv_conversation_01kn0de0000000000000000001";
+    private static final String NO_SUCH_CONVERSATION = "conv_conversation_01kn0de0000000000000000002";
+    private static final String MISSING = "intelligence_operatorresult_01k6fc25s7epm9qtk8rszbv3q5";
 
-    @Inject
-    Simulator simulator;
-
-    @BeforeEach
-    void fresh() {
-        simulator.setEnabled(true);
-        simulator.clear();
-        simulator.resetFaults();
+    private static void assertValid(String pointer, String json) {
+        assertThat(SPEC.problems(pointer, json))
+                .as("%s against %s", json.length() > 600 ? json.substring(0, 600) + "..." : json, pointer).isEmpty();
     }
 
-    @AfterEach
-    void restore() {
-        simulator.setQuirks(true);
-        simulator.resetFaults();
+    private static ExtractableResponse<Response> page(UnaryOperator<RequestSpecification> query) {
+        return query.apply(twilio()).get(LIST).then().statusCode(200).extract();
     }
 
-    private static SchemaRegistry registry() {
-        JsonNode spec = discriminatedByEnum(TwilioSpec.tree());
-        JsonNode observed = spec.deepCopy();
-        JsonNode schemas = observed.path("components").path("schemas");
-        ((ObjectNode) schemas.path("ExecutionDetails").path("properties").path("participants").path("items")
-                .path("properties").path("profileId")).put("nullable", true);
-        ((ObjectNode) schemas.path("ResolvedContext").path("properties").path("memory")).put("nullable", true);
-        return SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30(),
-                builder -> builder.schemas(Map.of(SPEC, spec.toString(), OBSERVED, observed.toString())));
+    /** Walks every page forward, then one page back from the last; each page validated; the kinds seen returned. */
+    private static List<String> walkValidating(UnaryOperator<RequestSpecification> filters, int pageSize) {
+        List<String> kinds = new ArrayList<>();
+        String token = null;
+        String previous = null;
+        do {
+            String sent = token;
+            ExtractableResponse<Response> page = page(request -> {
+                RequestSpecification asked = filters.apply(request).queryParam("pageSize", pageSize);
+                return sent == null ? asked : asked.queryParam("pageToken", sent);
+            });
+            assertValid(PAGE, body(page));
+            token = page.jsonPath().getString("meta.nextToken");
+            previous = page.jsonPath().getString("meta.previousToken");
+            kinds.add(kind(page.jsonPath().getInt("meta.pageSize"), previous != null, token != null));
+        } while (token != null);
+        if (previous != null) {
+            String back = previous;
+            assertValid(PAGE, body(page(request -> filters.apply(request).queryParam("pageSize", pageSize)
+                    .queryParam("pageToken", back))));
+        }
+        return kinds;
     }
 
-    /**
-     * The result schema is a {@code oneOf} whose JSON variant accepts any {@code result}, so only its
-     * {@code discriminator} tells the variants apart. The mapping is applied by pinning {@code outputFormat} of each
-     * mapped variant to its value, which makes the {@code oneOf} exact (and the discriminator keyword redundant).
-     */
-    private static JsonNode discriminatedByEnum(JsonNode spec) {
-        JsonNode schemas = spec.path("components").path("schemas");
-        ObjectNode union = (ObjectNode) schemas.path("OperatorResultsResponseV1");
-        union.path("discriminator").path("mapping").fields().forEachRemaining(entry -> {
-            String variant = entry.getValue().asText().substring("#/components/schemas/".length());
-            ObjectNode properties = (ObjectNode) schemas.path(variant).path("properties");
-            properties.putObject("outputFormat").putArray("enum").add(entry.getKey());
-        });
-        union.remove("discriminator");
-        return spec;
-    }
-
-    private static void assertValid(String document, String pointer, String json) {
-        Schema schema = REGISTRY.getSchema(SchemaLocation.of(document + pointer));
-        List<Error> errors = schema.validate(json, InputFormat.JSON);
-        assertThat(errors).as("%s against %s", json.length() > 600 ? json.substring(0, 600) + "..." : json, pointer)
-                .isEmpty();
-    }
-
-    private static String body(ExtractableResponse<Response> response) {
-        return response.body().asString();
+    private static String kind(int items, boolean hasPrevious, boolean hasNext) {
+        if (items == 0) {
+            return "empty";
+        }
+        return hasPrevious ? (hasNext ? "middle" : "last") : (hasNext ? "first" : "only");
     }
 
     @Test
-    void listPagesAndFetchedResultsMatchTheSpec() {
-        simulator.setQuirks(false);
+    void listPagesOfEveryKindMatchTheSpecInEitherOrder() {
         simulator.add(300);
-        String token = null;
-        int pages = 0;
-        do {
-            var request = twilio().queryParam("pageSize", 120);
-            if (token != null) {
-                request.queryParam("pageToken", token);
-            }
-            ExtractableResponse<Response> page = request.get(LIST).then().statusCode(200).extract();
-            assertValid(SPEC, LIST_PATH + "200" + JSON_SCHEMA, body(page));
-            token = page.jsonPath().getString("meta.nextToken");
-            pages++;
-        } while (token != null);
-        assertThat(pages).isEqualTo(3);
-        for (String id : simulator.ids().subList(0, 40)) {
-            assertValid(SPEC, RESULT, body(twilio().get(LIST + "/" + id).then().statusCode(200).extract()));
+        for (SortOrder order : SortOrder.values()) {
+            simulator.setSortOrder(order);
+
+            List<String> kinds = walkValidating(UnaryOperator.identity(), 120);
+
+            assertThat(kinds).as(order.name()).containsExactly("first", "middle", "last");
         }
     }
 
     @Test
-    void resultsWithRealPayloadQuirksMatchTheSpecAsObserved() {
-        simulator.setQuirks(true);
-        simulator.add(400);
+    void filteredAndEmptyPagesMatchTheSpec() {
+        simulator.add(60);
+        simulator.add(7, EnumSet.noneOf(OutputFormat.class), CONVERSATION);
+        Catalog.Configuration configuration = simulator.catalog().configurations().get(0);
+        Map<String, String> filters = Map.of("conversationId", CONVERSATION,
+                "intelligenceConfigurationId", configuration.id(),
+                "operatorId", configuration.operators().get(0).id());
 
-        String page = body(twilio().queryParam("pageSize", 1000).get(LIST).then().statusCode(200).extract());
-
-        assertValid(OBSERVED, LIST_PATH + "200" + JSON_SCHEMA, page);
-        assertThat(page).contains("\"displayName\"").containsPattern("\\.\\d{9}Z\"");
+        filters.forEach((name, value) -> assertThat(walkValidating(request -> request.queryParam(name, value), 3))
+                .as(name).startsWith("first").endsWith("last"));
+        assertThat(walkValidating(request -> request.queryParam("conversationId", NO_SUCH_CONVERSATION), 10))
+                .containsExactly("empty");
+        simulator.clear();
+        assertThat(walkValidating(UnaryOperator.identity(), 50)).containsExactly("empty");
     }
 
     @Test
-    void errorAnswersMatchTheSpec() throws Exception {
-        String error400 = LIST_PATH + "400" + JSON_SCHEMA;
-        assertValid(SPEC, error400, body(twilio().queryParam("pageSize", 0).get(LIST).then().statusCode(400)
+    void fetchedResultsOfEveryFormatMatchTheSpec() {
+        for (OutputFormat format : List.of(OutputFormat.CLASSIFICATION, OutputFormat.JSON, OutputFormat.TEXT,
+                OutputFormat.EXTRACTION)) {
+            for (String id : simulator.add(25, EnumSet.of(format), null)) {
+                ExtractableResponse<Response> fetched = twilio().get(LIST + "/" + id).then().statusCode(200)
+                        .extract();
+                assertValid(OpenApiSchemas.response(ONE, "get", 200), body(fetched));
+                assertThat(fetched.jsonPath().getString("outputFormat")).isEqualTo(format.name());
+            }
+        }
+    }
+
+    @Test
+    void errorAnswersMatchTheSpec() {
+        String list400 = OpenApiSchemas.response("/v3/OperatorResults", "get", 400);
+        assertValid(list400, body(twilio().queryParam("pageSize", 0).get(LIST).then().statusCode(400).extract()));
+        assertValid(list400, body(twilio().queryParam("pageToken", "forged").get(LIST).then().statusCode(400)
                 .extract()));
-        assertValid(SPEC, error400, body(twilio().queryParam("pageToken", "forged").get(LIST).then().statusCode(400)
+        assertValid(list400, body(twilio().queryParam("operatorId", "op").get(LIST).then().statusCode(400)
                 .extract()));
-        assertValid(SPEC, error400, body(twilio().get(LIST + "/bad-id").then().statusCode(400).extract()));
-        assertValid(SPEC, error400, body(given().get(LIST).then().statusCode(401).extract()));
-        String missing = "intelligence_operatorresult_01k6fc25s7epm9qtk8rszbv3q5";
-        assertValid(SPEC, "#/paths/~1v3~1OperatorResults~1%7BoperatorResultId%7D/get/responses/404" + JSON_SCHEMA,
-                body(twilio().get(LIST + "/" + missing).then().statusCode(404).extract()));
-        assertValid(SPEC, "#/paths/~1v3~1OperatorResults~1%7BoperatorResultId%7D/delete/responses/404" + JSON_SCHEMA,
-                body(twilio().delete(LIST + "/" + missing).then().statusCode(404).extract()));
-        simulator.setFaults(new FaultSettings(1, 0, 1, 0, 0, 0, 0, null));
-        assertValid(SPEC, LIST_PATH + "429" + JSON_SCHEMA, body(twilio().get(LIST).then().statusCode(429)
-                .header("X-RateLimit-Reset", "1").extract()));
-        simulator.setFaults(new FaultSettings(0, 1, 1, 0, 0, 0, 0, null));
-        assertValid(SPEC, LIST_PATH + "500" + JSON_SCHEMA, body(twilio().get(LIST).then().statusCode(500).extract()));
-        assertThat(TwilioJson.mapper().readTree(body(twilio().get(LIST).then().extract())).has("params")).isTrue();
+        // The spec describes no 400 for one result, nor a 401 for OperatorResults: the error object is the same.
+        assertValid(list400, body(twilio().get(LIST + "/bad-id").then().statusCode(400).extract()));
+        assertValid(OpenApiSchemas.response("/v3/Conversations", "get", 401),
+                body(given().get(LIST).then().statusCode(401).extract()));
+        assertValid(OpenApiSchemas.response(ONE, "get", 404),
+                body(twilio().get(LIST + "/" + MISSING).then().statusCode(404).extract()));
+        assertValid(OpenApiSchemas.response(ONE, "delete", 404),
+                body(twilio().delete(LIST + "/" + MISSING).then().statusCode(404).extract()));
+        for (int status : new int[] {429, 500}) {
+            double rateLimited = status == 429 ? 1 : 0;
+            simulator.setFaults(new FaultSettings(rateLimited, 1 - rateLimited, 1, 0, 0, 0, 0, null));
+            assertValid(OpenApiSchemas.response("/v3/OperatorResults", "get", status),
+                    body(twilio().get(LIST).then().statusCode(status).extract()));
+            assertValid(OpenApiSchemas.response(ONE, "get", status),
+                    body(twilio().get(LIST + "/" + MISSING).then().statusCode(status).extract()));
+            assertValid(OpenApiSchemas.response(ONE, "delete", status),
+                    body(twilio().delete(LIST + "/" + MISSING).then().statusCode(status).extract()));
+        }
+        simulator.resetFaults();
+        simulator.setEnabled(false);
+        assertValid(OpenApiSchemas.response(ONE, "get", 404),
+                body(twilio().get(LIST).then().statusCode(404).extract()));
     }
 
     @Test
     void theSchemasRejectAResultOfTheWrongShape() {
-        simulator.setQuirks(false);
-        String id = simulator.add(1, java.util.Set.of(io.oprelay.twilio.OutputFormat.CLASSIFICATION), null).get(0);
+        String id = simulator.add(1, EnumSet.of(OutputFormat.CLASSIFICATION), null).get(0);
         String json = body(twilio().get(LIST + "/" + id).then().statusCode(200).extract());
-        String broken = json.replaceFirst("\"label\":", "\"labels\":");
 
-        Schema schema = REGISTRY.getSchema(SchemaLocation.of(SPEC + RESULT));
+        assertValid(OpenApiSchemas.RESULT, json);
+        assertThat(SPEC.problems(OpenApiSchemas.RESULT, json.replaceFirst("\"label\":", "\"labels\":")))
+                .isNotEmpty();
+        assertThat(SPEC.problems(OpenApiSchemas.RESULT, json.replaceFirst(
+                "\"participants\":\\[\\{\"id\":\"[^\"]+\"", "\"participants\":[{\"id\":\"CH1\""))).isNotEmpty();
+    }
 
-        assertThat(schema.validate(broken, InputFormat.JSON)).isNotEmpty();
-        assertThat(schema.validate(json.replaceFirst("\"participants\":\\[\\{\"id\":\"[^\"]+\"",
-                "\"participants\":[{\"id\":\"CH1\""), InputFormat.JSON)).isNotEmpty();
+    @Test
+    void resultsMadeWhileTheNullProfileIdFaultIsOnAreOffTheSpec() {
+        simulator.setFaults(FaultSettings.none().withNullProfileIds(true));
+        simulator.add(8);
+
+        String page = body(page(request -> request.queryParam("pageSize", 1000)));
+
+        assertThat(page).contains("\"profileId\":null");
+        assertThat(SPEC.problems(PAGE, page)).anySatisfy(problem -> assertThat(problem)
+                .contains("/profileId: null found"));
     }
 }

@@ -1,61 +1,38 @@
 package io.oprelay.simulator;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.oprelay.twilio.ListQuery;
+import io.oprelay.twilio.OutputFormat;
+import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.ResultPage;
-import io.oprelay.twilio.TestTwilioConfig;
 import io.oprelay.twilio.TwilioClient;
-import io.oprelay.twilio.TwilioReadiness;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
-import java.util.Optional;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
-import static io.oprelay.simulator.SimulatorPagingTest.LIST;
-import static io.oprelay.simulator.SimulatorPagingTest.twilio;
 import static io.oprelay.support.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 @QuarkusTest
-class SimulatorFaultsTest {
-
-    @Inject
-    Simulator simulator;
-
-    @Inject
-    MeterRegistry registry;
-
-    @TestHTTPResource("/simulator")
-    URL simulatorUrl;
+class SimulatorFaultsTest extends SimulatorFixture {
 
     private TwilioClient client;
 
     @BeforeEach
-    void freshSimulator() {
-        simulator.setEnabled(true);
-        simulator.clear();
-        simulator.resetFaults();
+    void thirtyResults() {
         simulator.add(30);
-        client = new TwilioClient(TestTwilioConfig.of(simulatorUrl.toString(), "SKtest", "secret"), registry,
-                new TwilioReadiness());
-    }
-
-    @AfterEach
-    void noFaults() {
-        simulator.resetFaults();
+        client = client();
     }
 
     private static ListQuery query() {
-        return new ListQuery(Optional.empty(), Optional.empty(), Optional.empty(), 10, Optional.empty());
+        return query(10);
     }
 
     private static void putFaults(String json) {
@@ -65,14 +42,54 @@ class SimulatorFaultsTest {
     @Test
     void faultsAreReadAndSetThroughTheAdminEndpoint() {
         putFaults("{\"rateLimitShare\":0.25,\"serverErrorShare\":0.1,\"retryAfterSeconds\":3,\"pageDelayMs\":0,"
-                + "\"malformedPages\":2,\"pagesWithoutMeta\":0,\"repeatedTokenPages\":0,\"tokenTtlMs\":60000}");
+                + "\"malformedPages\":2,\"pagesWithoutMeta\":0,\"repeatedTokenPages\":0,\"tokenTtlMs\":60000,"
+                + "\"nullProfileIds\":true}");
 
         given().get("/simulator/admin/faults").then().statusCode(200)
                 .body("rateLimitShare", equalTo(0.25f)).body("malformedPages", equalTo(2))
-                .body("tokenTtlMs", equalTo(60000));
+                .body("tokenTtlMs", equalTo(60000)).body("nullProfileIds", equalTo(true));
         assertThat(simulator.faults().retryAfterSeconds()).isEqualTo(3);
         given().contentType(ContentType.JSON).body("{\"rateLimitShare\":2}").put("/simulator/admin/faults")
                 .then().statusCode(400).body("code", equalTo(20001));
+    }
+
+    @Test
+    void faultSettingsThatDoNotReadAreRefusedNamingTheFieldAndChangeNothing() {
+        simulator.setFaults(FaultSettings.none().withNullProfileIds(true));
+
+        for (String[] bad : new String[][] {{"{\"nullProfileIds\":\"sometimes\"}", "nullProfileIds"},
+            {"{\"nullProfileId\":true}", "nullProfileId"}, {"{\"malformedPages\":[]}", "malformedPages"},
+            {"[1,2]", "not a JSON object"}, {"{\"pageDelayMs\":", "not a JSON object"}}) {
+            given().contentType(ContentType.JSON).body(bad[0]).put("/simulator/admin/faults").then().statusCode(400)
+                    .body("code", equalTo(20001)).body("params.parameter", equalTo("body"))
+                    .body("message", containsString(bad[1]));
+        }
+        assertThat(simulator.faults()).isEqualTo(FaultSettings.none().withNullProfileIds(true));
+    }
+
+    @Test
+    void nullProfileIdsAreAFaultOfNewResultsThatTheClientStillReads() {
+        putFaults("{\"retryAfterSeconds\":1,\"nullProfileIds\":true}");
+        List<String> quirky = simulator.add(20);
+
+        ResultPage page = client.list(query(50));
+
+        assertThat(page.items()).hasSize(50);
+        for (RawResult item : page.items()) {
+            boolean madeWithTheFault = quirky.contains(item.id());
+            assertThat(item.jsonText().contains("\"profileId\":null")).as(item.id()).isEqualTo(madeWithTheFault);
+            assertThat(item.json()).isEqualTo(simulator.find(item.id()).orElseThrow().json());
+            assertThat(item.view().executionDetails().participants()).allSatisfy(participant ->
+                    assertThat(participant.id()).startsWith("conv_participant_"));
+            assertThat(item.view().format()).isNotEqualTo(OutputFormat.OTHER);
+        }
+        RawResult fetched = client.fetch(quirky.get(0));
+        assertThat(fetched.view().executionDetails().participants())
+                .anySatisfy(participant -> assertThat(participant.profileId()).isNull());
+        assertThat(fetched.jsonText()).contains("\"profileId\":null");
+        simulator.resetFaults();
+        assertThat(simulator.find(simulator.add(1).get(0)).orElseThrow().json())
+                .asString(StandardCharsets.UTF_8).doesNotContain("\"profileId\":null");
     }
 
     @Test
@@ -91,8 +108,7 @@ class SimulatorFaultsTest {
                 .header("X-RateLimit-Remaining", "0").header("X-RateLimit-Limit", "100")
                 .body("code", equalTo(20429)).body("httpStatusCode", equalTo(429));
         simulator.setFaults(new FaultSettings(1, 0, 1, 0, 0, 0, 0, null));
-        TwilioClient impatient = new TwilioClient(TestTwilioConfig.of(simulatorUrl.toString(), "SKtest", "secret")
-                .withRetry(2, java.time.Duration.ofSeconds(5)), registry, new TwilioReadiness());
+        TwilioClient impatient = client(config -> config.withRetry(2, java.time.Duration.ofSeconds(5)));
         assertThatThrownBy(() -> impatient.list(query()))
                 .isInstanceOfSatisfying(io.oprelay.twilio.TwilioApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(429);
@@ -108,8 +124,7 @@ class SimulatorFaultsTest {
 
         // The app's own poller draws from the same fault dice, so give the client enough attempts that half the
         // calls failing cannot exhaust them by chance (0.5^12 per call).
-        TwilioClient patient = new TwilioClient(TestTwilioConfig.of(simulatorUrl.toString(), "SKtest", "secret")
-                .withRetry(12, java.time.Duration.ofSeconds(5)), registry, new TwilioReadiness());
+        TwilioClient patient = client(config -> config.withRetry(12, java.time.Duration.ofSeconds(5)));
         simulator.setFaults(new FaultSettings(0, 0.5, 1, 0, 0, 0, 0, null));
         for (int i = 0; i < 5; i++) {
             assertThat(patient.list(query()).items()).hasSize(10);

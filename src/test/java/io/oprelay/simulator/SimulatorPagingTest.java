@@ -1,26 +1,18 @@
 package io.oprelay.simulator;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.oprelay.twilio.ListQuery;
 import io.oprelay.twilio.OutputFormat;
 import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.ResultPage;
-import io.oprelay.twilio.TestTwilioConfig;
 import io.oprelay.twilio.TwilioApiException;
 import io.oprelay.twilio.TwilioClient;
-import io.oprelay.twilio.TwilioReadiness;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,44 +28,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 @QuarkusTest
-class SimulatorPagingTest {
-
-    static final String LIST = "/simulator/v3/OperatorResults";
-
-    @Inject
-    Simulator simulator;
-
-    @Inject
-    MeterRegistry registry;
-
-    @TestHTTPResource("/simulator")
-    URL simulatorUrl;
+class SimulatorPagingTest extends SimulatorFixture {
 
     private TwilioClient client;
 
     @BeforeEach
-    void freshSimulator() {
-        simulator.setEnabled(true);
-        simulator.clear();
-        simulator.resetFaults();
-        simulator.setSortOrder(SortOrder.NEWEST_FIRST);
-        client = new TwilioClient(TestTwilioConfig.of(simulatorUrl.toString(), "SKtest", "secret"), registry,
-                new TwilioReadiness());
-    }
-
-    @AfterEach
-    void restore() {
-        simulator.setEnabled(true);
-        simulator.resetFaults();
-        simulator.setSortOrder(SortOrder.NEWEST_FIRST);
-    }
-
-    static RequestSpecification twilio() {
-        return given().auth().preemptive().basic("SKtest", "secret");
-    }
-
-    private static ListQuery query(int size) {
-        return new ListQuery(Optional.empty(), Optional.empty(), Optional.empty(), size, Optional.empty());
+    void newClient() {
+        client = client();
     }
 
     private List<String> walk(ListQuery query) {

@@ -2,8 +2,6 @@ package io.oprelay.simulator;
 
 import io.oprelay.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,35 +13,25 @@ import static org.hamcrest.Matchers.equalTo;
 
 /** The simulator under the configured path as well (the test profile sets {@code /stand-in/twilio}). */
 @QuarkusTest
-class SimulatorPathTest {
+class SimulatorPathTest extends SimulatorFixture {
 
     private static final String BASE = "/stand-in/twilio";
-
-    @Inject
-    Simulator simulator;
-
-    @BeforeEach
-    void fresh() {
-        simulator.setEnabled(true);
-        simulator.clear();
-        simulator.resetFaults();
-    }
 
     @Test
     void listFetchDeleteAndAdminAnswerUnderTheConfiguredPath() {
         List<String> ids = simulator.add(7);
         String id = ids.get(3);
 
-        given().auth().preemptive().basic("SKtest", "secret").queryParam("pageSize", 5)
+        twilio().queryParam("pageSize", 5)
                 .get(BASE + "/v3/OperatorResults").then().statusCode(200)
                 .body("items.size()", equalTo(5)).body("meta.pageSize", equalTo(5));
-        given().auth().preemptive().basic("SKtest", "secret").get(BASE + "/v3/OperatorResults/" + id)
+        twilio().get(BASE + "/v3/OperatorResults/" + id)
                 .then().statusCode(200).body("id", equalTo(id));
-        given().auth().preemptive().basic("SKtest", "secret").delete(BASE + "/v3/OperatorResults/" + id)
+        twilio().delete(BASE + "/v3/OperatorResults/" + id)
                 .then().statusCode(204);
-        given().auth().preemptive().basic("SKtest", "secret").get("/simulator/v3/OperatorResults/" + id)
+        twilio().get("/simulator/v3/OperatorResults/" + id)
                 .then().statusCode(404).body("code", equalTo(20404));
-        given().auth().preemptive().basic("SKtest", "secret").queryParam("pageSize", 0)
+        twilio().queryParam("pageSize", 0)
                 .get(BASE + "/v3/OperatorResults").then().statusCode(400).body("code", equalTo(20001));
         given().get(BASE + "/admin/status").then().statusCode(401);
         Api.given().get(BASE + "/admin/status").then().statusCode(200);

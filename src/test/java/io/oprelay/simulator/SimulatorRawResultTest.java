@@ -2,7 +2,6 @@ package io.oprelay.simulator;
 
 import io.oprelay.support.CarelessResults;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -16,12 +15,9 @@ import static org.hamcrest.Matchers.equalTo;
 
 /** {@code POST /simulator/admin/results/raw}: one result exactly as sent, or a clear problem and nothing stored. */
 @QuarkusTest
-class SimulatorRawResultTest {
+class SimulatorRawResultTest extends SimulatorFixture {
 
     private static final String RAW = "/simulator/admin/results/raw";
-
-    @Inject
-    Simulator simulator;
 
     private String template() {
         String id = simulator.add(1, Set.of(io.oprelay.twilio.OutputFormat.JSON), null).get(0);

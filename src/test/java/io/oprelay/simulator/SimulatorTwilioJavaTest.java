@@ -10,9 +10,7 @@ import com.twilio.http.Request;
 import com.twilio.http.Response;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.intelligence.v3.OperatorResult;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,21 +28,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The official Java helper library, pointed at the simulator, lists every page, fetches and deletes. */
 @QuarkusTest
-class SimulatorTwilioJavaTest {
-
-    @Inject
-    Simulator simulator;
-
-    @TestHTTPResource("/simulator")
-    URL simulatorUrl;
+class SimulatorTwilioJavaTest extends SimulatorFixture {
 
     private TwilioRestClient twilio;
 
     @BeforeEach
-    void fresh() {
-        simulator.setEnabled(true);
-        simulator.clear();
-        simulator.resetFaults();
+    void officialClient() {
         twilio = new TwilioRestClient.Builder("SKtwiliojava", "secret")
                 .httpClient(new SimulatorHttpClient(URI.create(simulatorUrl.toString())))
                 .objectMapper(lenientMapper())

@@ -4,15 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oprelay.support.NodeScripts;
 import io.oprelay.twilio.OutputFormat;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -25,17 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * simulator: lists every page, lists one conversation, fetches, removes, and sees the 404 after removal.
  */
 @QuarkusTest
-class SimulatorTwilioNodeTest {
+class SimulatorTwilioNodeTest extends SimulatorFixture {
 
     private static final Path SOURCES = Path.of("src/test/node/twilio-node");
     private static final Path WORK = Path.of("target/twilio-node");
     private static final String SCRIPT = "list-fetch-remove.mjs";
-
-    @Inject
-    Simulator simulator;
-
-    @TestHTTPResource("/simulator")
-    URL simulatorUrl;
 
     private static NodeScripts node;
 
@@ -44,13 +34,6 @@ class SimulatorTwilioNodeTest {
     static void installLibrary() throws IOException, InterruptedException {
         node = NodeScripts.install(SOURCES, WORK, List.of("package.json", "package-lock.json", SCRIPT),
                 List.of("twilio"));
-    }
-
-    @BeforeEach
-    void fresh() {
-        simulator.setEnabled(true);
-        simulator.clear();
-        simulator.resetFaults();
     }
 
     @Test
