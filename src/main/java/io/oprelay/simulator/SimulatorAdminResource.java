@@ -3,6 +3,7 @@ package io.oprelay.simulator;
 import io.oprelay.api.Roles;
 import io.oprelay.api.Problem;
 import io.oprelay.twilio.OutputFormat;
+import io.oprelay.twilio.SortOrder;
 import io.oprelay.twilio.Ttid;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
