@@ -1,5 +1,8 @@
 package io.oprelay.poller;
 
+import io.oprelay.cursor.FeedCursor;
+import io.oprelay.cursor.PageStep;
+import io.oprelay.cursor.SweepEnd;
 import io.oprelay.events.CloudEventHeaders;
 import io.oprelay.events.OversizeClaim;
 import io.oprelay.events.ResultEvents;
@@ -270,7 +273,7 @@ final class FeedRunner implements Runnable {
                 publishPushed();
                 step.fresh().forEach(r -> found.merge(r.view().format(), 1L, Long::sum));
                 if (step.endsSweep()) {
-                    outcome = step.endReason().get();
+                    outcome = step.endReason().get().text();
                     break;
                 }
                 token = step.nextToken();
@@ -299,7 +302,7 @@ final class FeedRunner implements Runnable {
         if ("page limit".equals(outcome)) {
             return Duration.ZERO;
         }
-        if (FeedCursor.REPEATED_TOKEN.equals(outcome) || FeedCursor.NO_META.equals(outcome)) {
+        if (SweepEnd.REPEATED_TOKEN.text().equals(outcome) || SweepEnd.NO_META.text().equals(outcome)) {
             return config.interval().compareTo(CUT_SHORT_PAUSE) < 0 ? config.interval() : CUT_SHORT_PAUSE;
         }
         return config.interval();

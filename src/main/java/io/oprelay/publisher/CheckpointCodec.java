@@ -3,6 +3,8 @@ package io.oprelay.publisher;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oprelay.cursor.Checkpoint;
+import io.oprelay.cursor.SweepCoverage;
 import io.oprelay.twilio.SortOrder;
 
 import java.io.IOException;

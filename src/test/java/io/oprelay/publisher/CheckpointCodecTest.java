@@ -1,5 +1,7 @@
 package io.oprelay.publisher;
 
+import io.oprelay.cursor.Checkpoint;
+import io.oprelay.cursor.SweepCoverage;
 import io.oprelay.twilio.SortOrder;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
-package io.oprelay.poller;
+package io.oprelay.cursor;
 
-import io.oprelay.publisher.Checkpoint;
 import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.ResultPage;
 import io.oprelay.twilio.SortOrder;
@@ -13,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.oprelay.poller.FeedCursorTest.result;
+import static io.oprelay.cursor.FeedCursorTest.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Results pushed by webhooks share the window with the sweeps, and say nothing about where the list stands. */

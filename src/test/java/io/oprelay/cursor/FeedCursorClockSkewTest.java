@@ -1,9 +1,8 @@
-package io.oprelay.poller;
+package io.oprelay.cursor;
 
-import io.oprelay.poller.FeedCursorTest.ListModel;
-import io.oprelay.poller.FeedCursorTest.Listing;
-import io.oprelay.poller.FeedCursorTest.TimeSortedList;
-import io.oprelay.publisher.Checkpoint;
+import io.oprelay.cursor.FeedCursorTest.ListModel;
+import io.oprelay.cursor.FeedCursorTest.Listing;
+import io.oprelay.cursor.FeedCursorTest.TimeSortedList;
 import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.ResultPage;
 import io.oprelay.twilio.SortOrder;
@@ -20,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.oprelay.poller.FeedCursorTest.result;
+import static io.oprelay.cursor.FeedCursorTest.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -153,7 +152,7 @@ class FeedCursorClockSkewTest {
 
         assertThat(step.fresh()).extracting(RawResult::id).containsExactly("fresh", "ahead");
         assertThat(step.skipped()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                FeedCursor.Skip.OLDER_THAN_WINDOW, 2, FeedCursor.Skip.NO_ID, 1));
+                Skip.OLDER_THAN_WINDOW, 2, Skip.NO_ID, 1));
         assertThat(step.futureDated()).containsExactly("ahead");
     }
 
@@ -177,7 +176,7 @@ class FeedCursorClockSkewTest {
                     Optional.empty(), true), Set.of(), NOW);
             assertThat(step.fresh()).extracting(RawResult::id).doesNotContain("late");
             assertThat(step.skipped()).as("sweep %d", sweep)
-                    .isEqualTo(sweep == 0 ? Map.of(FeedCursor.Skip.OLDER_THAN_WINDOW, 1) : Map.of());
+                    .isEqualTo(sweep == 0 ? Map.of(Skip.OLDER_THAN_WINDOW, 1) : Map.of());
         }
     }
 }

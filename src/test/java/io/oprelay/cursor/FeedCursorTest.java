@@ -1,6 +1,5 @@
-package io.oprelay.poller;
+package io.oprelay.cursor;
 
-import io.oprelay.publisher.Checkpoint;
 import io.oprelay.twilio.OperatorResult;
 import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.ResultPage;
@@ -371,7 +370,7 @@ class FeedCursorTest {
         ResultPage looping = new ResultPage(List.of(result(b, T0.plusSeconds(1)), result(a, T0)), Optional.of("t1"),
                 Optional.empty(), true);
         PageStep step = cursor.plan(Optional.of("t1"), looping, Set.of(), Instant.now());
-        assertThat(step.endReason()).contains("repeated page token");
+        assertThat(step.endReason().map(SweepEnd::text)).contains("repeated page token");
         assertThat(step.fresh()).hasSize(2);
     }
 
@@ -389,7 +388,7 @@ class FeedCursorTest {
         ResultPage looping = list.page(token, 100);
         looping = new ResultPage(looping.items(), token, Optional.empty(), true);
         PageStep two = cursor.plan(token, looping, Set.of(), Instant.now());
-        assertThat(two.endReason()).contains(FeedCursor.REPEATED_TOKEN);
+        assertThat(two.endReason()).contains(SweepEnd.REPEATED_TOKEN);
         cursor.apply(two);
         List<String> published = new ArrayList<>();
         one.fresh().forEach(r -> published.add(r.id()));
@@ -403,7 +402,7 @@ class FeedCursorTest {
         FeedCursor cursor = new FeedCursor(Checkpoint.initial("f"), LOOKBACK);
         ResultPage noMeta = new ResultPage(List.of(result("r1", T0)), Optional.empty(), Optional.empty(), false);
         PageStep step = cursor.plan(Optional.empty(), noMeta, Set.of(), Instant.now());
-        assertThat(step.endReason()).contains("page without meta");
+        assertThat(step.endReason().map(SweepEnd::text)).contains("page without meta");
         assertThat(step.fresh()).extracting(RawResult::id).containsExactly("r1");
     }
 
