@@ -43,7 +43,7 @@ final class PageDiff {
         this.maxClockSkew = maxClockSkew;
     }
 
-    /** The new results of a page or a push, why the others that are not held were left out, and which are future-dated. */
+    /** The new results of a page or push, why the others not held were left out, and which are future-dated. */
     record Diff(List<RawResult> fresh, Map<String, Long> added, Map<Skip, Integer> skipped, List<String> futureDated) {
     }
 
