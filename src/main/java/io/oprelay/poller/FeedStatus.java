@@ -1,5 +1,6 @@
 package io.oprelay.poller;
 
+import io.oprelay.cursor.FeedCursor;
 import io.oprelay.twilio.OutputFormat;
 
 import java.time.Instant;

@@ -28,9 +28,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the feeds this instance owns. At start it makes sure the topics exist (retrying while Kafka is away), then
@@ -274,41 +272,8 @@ public class PollerService {
                 pending.add(current.runner().push(batch, maxQueued));
             }
         });
-        try {
-            for (CompletableFuture<PushOutcome> future : pending) {
-                if (future.isCompletedExceptionally()) {
-                    awaitOne(future, 0, timeout);
-                }
-            }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            int published = 0;
-            int already = 0;
-            for (CompletableFuture<PushOutcome> future : pending) {
-                PushOutcome outcome = awaitOne(future, Math.max(0, deadline - System.nanoTime()), timeout);
-                published += outcome.published();
-                already += outcome.alreadyPublished();
-            }
-            return new PushResult(published, already, deferred, unselected);
-        } finally {
-            pending.forEach(future -> future.cancel(false));
-        }
-    }
-
-    private static PushOutcome awaitOne(CompletableFuture<PushOutcome> future, long nanos, Duration timeout) {
-        try {
-            return future.get(nanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new PublishFailedException("the transaction did not commit within " + timeout, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof PushQueueFullException full) {
-                throw full;
-            }
-            throw new PublishFailedException(cause.getMessage(), cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PublishFailedException("interrupted while waiting for the transaction", e);
-        }
+        PushOutcome outcome = PushWait.all(pending, timeout);
+        return new PushResult(outcome.published(), outcome.alreadyPublished(), deferred, unselected);
     }
 
     /** Whether the feed runs on this instance now. */

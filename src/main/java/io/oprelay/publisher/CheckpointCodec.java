@@ -3,11 +3,15 @@ package io.oprelay.publisher;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oprelay.cursor.Checkpoint;
+import io.oprelay.cursor.SweepCoverage;
 import io.oprelay.twilio.SortOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +83,23 @@ final class CheckpointCodec {
         return write(new Segment(ids));
     }
 
+    /** The ids of a window in segments of at most {@code perSegment} ids, in the window's order. */
+    static List<Map<String, Long>> chunks(Map<String, Long> window, int perSegment) {
+        List<Map<String, Long>> chunks = new ArrayList<>();
+        Map<String, Long> chunk = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> entry : window.entrySet()) {
+            chunk.put(entry.getKey(), entry.getValue());
+            if (chunk.size() == perSegment) {
+                chunks.add(chunk);
+                chunk = new LinkedHashMap<>();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
     static Head readHead(byte[] value) {
         return read(value, Head.class);
     }
@@ -90,7 +111,7 @@ final class CheckpointCodec {
 
     /** Rebuilds the checkpoint from the latest head and its segments; ids outside the window are dropped. */
     static Checkpoint checkpoint(String feed, Head head, Map<Integer, Map<String, Long>> segments,
-                                 java.time.Duration lookback) {
+                                 Duration lookback) {
         if (head == null) {
             return Checkpoint.initial(feed);
         }

@@ -1,20 +1,15 @@
 package io.oprelay.publisher;
 
+import io.oprelay.cursor.Checkpoint;
 import io.oprelay.events.OversizeClaim;
 import io.oprelay.events.ResultEvents;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.kafka.KafkaClients;
 import io.oprelay.kafka.RecordLimits;
 import io.oprelay.routing.RecordSize;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -27,16 +22,12 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -51,13 +42,13 @@ public final class FeedPublisher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FeedPublisher.class);
     /** Ids per segment record when segments are merged, keeping each record well under a megabyte. */
-    static final int IDS_PER_SEGMENT = 5_000;
+    private static final int IDS_PER_SEGMENT = 5_000;
 
     private final String feed;
     private final KafkaClients clients;
     private final String checkpointTopic;
     private final String transactionalId;
-    private final Duration lookback;
+    private final CheckpointReader reader;
     private final int maxSegments;
     private final Supplier<RecordLimits> limitsSource;
     private RecordLimits limits;
@@ -83,7 +74,7 @@ public final class FeedPublisher implements AutoCloseable {
         this.clients = clients;
         this.checkpointTopic = topics.checkpoints();
         this.transactionalId = transactionalIdPrefix + "feed-" + feed;
-        this.lookback = lookback;
+        this.reader = new CheckpointReader(feed, clients, lookback);
         this.maxSegments = maxSegments;
     }
 
@@ -109,66 +100,15 @@ public final class FeedPublisher implements AutoCloseable {
                     (int) Math.min(Integer.MAX_VALUE, limits.smallest()));
             producer.initTransactions();
             partition = partitionFor(feed, producer.partitionsFor(checkpointTopic).size());
-            return restore();
+            CheckpointReader.Restored restored = reader.restore(new TopicPartition(checkpointTopic, partition));
+            segments = restored.segments();
+            return restored.checkpoint();
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
             closeProducer(Duration.ZERO);
             throw new FencedException(feed, e);
         } catch (KafkaException e) {
             closeProducer(Duration.ZERO);
             throw new PublishFailedException("could not open the publisher of feed " + feed + ": " + e.getMessage(), e);
-        }
-    }
-
-    private Checkpoint restore() {
-        TopicPartition tp = new TopicPartition(checkpointTopic, partition);
-        CheckpointCodec.Head head = null;
-        Map<Integer, Map<String, Long>> segmentIds = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> reader = clients.committedReader("relay-checkpoint-reader-" + feed, null,
-                Map.of())) {
-            reader.assign(List.of(tp));
-            reader.seekToBeginning(List.of(tp));
-            long end = highWatermark(tp);
-            while (reader.position(tp) < end) {
-                for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
-                    if (record.key() == null || !feed.equals(CheckpointCodec.feedOf(record.key()))) {
-                        continue;
-                    }
-                    if (record.key().equals(CheckpointCodec.headKey(feed))) {
-                        head = record.value() == null ? null : CheckpointCodec.readHead(record.value());
-                    } else {
-                        int index = Integer.parseInt(record.key().substring(feed.length() + 1));
-                        if (record.value() == null) {
-                            segmentIds.remove(index);
-                        } else {
-                            segmentIds.put(index, CheckpointCodec.readSegment(record.value()));
-                        }
-                    }
-                }
-            }
-        }
-        segments = head == null ? 0 : head.segments();
-        Checkpoint checkpoint = CheckpointCodec.checkpoint(feed, head, segmentIds, lookback);
-        LOG.debugf("feed %s restored: completeThrough=%s token=%s window=%d", feed, checkpoint.completeThrough(),
-                checkpoint.resumeToken().isPresent(), checkpoint.published().size());
-        return checkpoint;
-    }
-
-    /**
-     * The end of the partition including open transactions. Reading with {@code read_committed} up to the last stable
-     * offset is not enough: another feed's transaction that is still open on the same partition holds the last stable
-     * offset below records this feed already committed. Reading up to the high watermark waits for such transactions
-     * to end (they are this instance's own, or a dead writer's that the broker aborts) and sees every commit.
-     */
-    private long highWatermark(TopicPartition tp) {
-        try (Admin admin = clients.admin("relay-checkpoint-offsets-" + feed)) {
-            return admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
-                            new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
-                    .partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PublishFailedException("interrupted while restoring feed " + feed, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new PublishFailedException("could not read the checkpoint of feed " + feed + ": " + e.getMessage(), e);
         }
     }
 
@@ -318,18 +258,7 @@ public final class FeedPublisher implements AutoCloseable {
     }
 
     private int writeMerged(Map<String, Long> window) {
-        List<Map<String, Long>> chunks = new ArrayList<>();
-        Map<String, Long> chunk = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> entry : window.entrySet()) {
-            chunk.put(entry.getKey(), entry.getValue());
-            if (chunk.size() == IDS_PER_SEGMENT) {
-                chunks.add(chunk);
-                chunk = new LinkedHashMap<>();
-            }
-        }
-        if (!chunk.isEmpty()) {
-            chunks.add(chunk);
-        }
+        List<Map<String, Long>> chunks = CheckpointCodec.chunks(window, IDS_PER_SEGMENT);
         for (int i = 0; i < chunks.size(); i++) {
             send(CheckpointCodec.segmentKey(feed, i), CheckpointCodec.segment(chunks.get(i)));
         }

@@ -33,7 +33,7 @@ public class RetentionWorker {
     private static final Logger LOG = Logger.getLogger(RetentionWorker.class);
 
     /** One id waiting to be deleted. */
-    private record Pending(String id, int attempt, long dueNanos) {
+    private record DueDeletion(String id, int attempt, long dueNanos) {
     }
 
     private final OperatorResultsApi api;
@@ -41,8 +41,9 @@ public class RetentionWorker {
     private final MeterRegistry registry;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Deque<Pending> fresh = new ArrayDeque<>();
-    private final PriorityQueue<Pending> retries = new PriorityQueue<>(Comparator.comparingLong(Pending::dueNanos));
+    private final Deque<DueDeletion> fresh = new ArrayDeque<>();
+    private final PriorityQueue<DueDeletion> retries =
+            new PriorityQueue<>(Comparator.comparingLong(DueDeletion::dueNanos));
     private volatile boolean enabled;
     private final Supervisor supervisor;
     private Supervised thread;
@@ -93,7 +94,7 @@ public class RetentionWorker {
                     }
                     dropped++;
                 }
-                fresh.addLast(new Pending(id, 1, 0));
+                fresh.addLast(new DueDeletion(id, 1, 0));
             }
             changed.signalAll();
         } finally {
@@ -124,7 +125,7 @@ public class RetentionWorker {
     private void run() {
         try {
             while (true) {
-                Pending next = take();
+                DueDeletion next = take();
                 if (next == null) {
                     return;
                 }
@@ -136,7 +137,7 @@ public class RetentionWorker {
     }
 
     /** The next id that is due, once the rate allows another delete; null when stopped. */
-    private Pending take() throws InterruptedException {
+    private DueDeletion take() throws InterruptedException {
         lock.lock();
         try {
             while (!stopped) {
@@ -145,7 +146,7 @@ public class RetentionWorker {
                 if (now < nextSlotNanos) {
                     wait = nextSlotNanos - now;
                 } else {
-                    Pending retry = retries.peek();
+                    DueDeletion retry = retries.peek();
                     if (retry != null && retry.dueNanos() <= now) {
                         return claim(retries.poll(), now);
                     }
@@ -168,12 +169,12 @@ public class RetentionWorker {
         }
     }
 
-    private Pending claim(Pending pending, long now) {
+    private DueDeletion claim(DueDeletion pending, long now) {
         nextSlotNanos = now + (long) (TimeUnit.SECONDS.toNanos(1) / Math.max(0.001, config.rate()));
         return pending;
     }
 
-    private void delete(Pending pending) {
+    private void delete(DueDeletion pending) {
         try {
             api.delete(pending.id());
             count("deleted", 1);
@@ -183,7 +184,8 @@ public class RetentionWorker {
             } else if (e.retryable() && pending.attempt() < config.maxAttempts()) {
                 long wait = config.retryBackoff().toNanos() << Math.min(pending.attempt() - 1, 10);
                 long hinted = e.retryAfter().map(Duration::toNanos).orElse(0L);
-                requeue(new Pending(pending.id(), pending.attempt() + 1, System.nanoTime() + Math.max(wait, hinted)));
+                requeue(new DueDeletion(pending.id(), pending.attempt() + 1,
+                        System.nanoTime() + Math.max(wait, hinted)));
                 count("retried", 1);
             } else {
                 count("failed", 1);
@@ -195,7 +197,7 @@ public class RetentionWorker {
         }
     }
 
-    private void requeue(Pending pending) {
+    private void requeue(DueDeletion pending) {
         lock.lock();
         try {
             retries.add(pending);

@@ -333,20 +333,20 @@ public final class RouterWorker {
         RoutingMetrics.Batch batch = metrics.batch();
         try {
             producer.beginTransaction();
-            List<Pending> deliveries = new ArrayList<>();
+            List<DeliveryUnderWay> deliveries = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : records) {
                 RoutingEngine.Routed routed = engine.route(record, maxRecordBytes, batch);
                 for (ProducerRecord<String, byte[]> out : routed.records()) {
                     send(out);
                 }
                 for (Delivery delivery : routed.deliveries()) {
-                    deliveries.add(new Pending(record, delivery, sender.deliver(delivery)));
+                    deliveries.add(new DeliveryUnderWay(record, delivery, sender.deliver(delivery)));
                 }
             }
             // The sender bounds every attempt; this bound only guards the batch should a delivery never complete.
             Duration longest = sender.longestDelivery().plus(DELIVERY_GRACE);
             long deadline = System.nanoTime() + longest.toNanos();
-            for (Pending pending : deliveries) {
+            for (DeliveryUnderWay pending : deliveries) {
                 DeliveryResult result = pending.await(deadline, longest);
                 if (result.delivered()) {
                     batch.action(result.delivery().action(), RoutingMetrics.DELIVERED, result.took());
@@ -445,7 +445,7 @@ public final class RouterWorker {
     }
 
     /** A webhook delivery of a consumed record, under way. */
-    private record Pending(ConsumerRecord<String, byte[]> source, Delivery delivery,
+    private record DeliveryUnderWay(ConsumerRecord<String, byte[]> source, Delivery delivery,
                            CompletableFuture<DeliveryResult> result) {
 
         /** Its outcome, or a failure when it has none by {@code deadline} ({@link System#nanoTime()}). */

@@ -1,5 +1,6 @@
 package io.oprelay.simulator;
 
+import io.oprelay.twilio.SortOrder;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;

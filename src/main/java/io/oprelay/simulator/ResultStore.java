@@ -1,5 +1,6 @@
 package io.oprelay.simulator;
 
+import io.oprelay.twilio.SortOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -4,6 +4,7 @@ import io.oprelay.twilio.OperatorResult;
 import io.oprelay.twilio.OperatorResultParser;
 import io.oprelay.twilio.OutputFormat;
 import io.oprelay.twilio.RawResult;
+import io.oprelay.twilio.SortOrder;
 import io.oprelay.twilio.Ttid;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -60,7 +61,7 @@ public class Simulator {
         this.config = config;
         this.clock = clock;
         this.enabled = config.enabled();
-        this.sortOrder = config.sortOrder();
+        this.sortOrder = listOrder(config.sortOrder());
         this.rate = config.rate();
         this.catalog = new Catalog(config.seed(), config.accountId().orElse(null), config.configurations());
         this.generator = new ResultGenerator(catalog, config.seed(), config.quirks());
@@ -224,7 +225,14 @@ public class Simulator {
     }
 
     public void setSortOrder(SortOrder order) {
-        this.sortOrder = order;
+        this.sortOrder = listOrder(order);
+    }
+
+    private static SortOrder listOrder(SortOrder order) {
+        if (!order.known()) {
+            throw new IllegalArgumentException("the simulated list needs an order: NEWEST_FIRST or OLDEST_FIRST");
+        }
+        return order;
     }
 
     /** New results per second. */

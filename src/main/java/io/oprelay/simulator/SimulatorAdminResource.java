@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.oprelay.api.Roles;
 import io.oprelay.api.Problem;
 import io.oprelay.twilio.OutputFormat;
+import io.oprelay.twilio.SortOrder;
 import io.oprelay.twilio.Ttid;
 import io.oprelay.twilio.TwilioJson;
 import jakarta.annotation.security.RolesAllowed;

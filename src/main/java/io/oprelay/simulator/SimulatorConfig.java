@@ -1,5 +1,6 @@
 package io.oprelay.simulator;
 
+import io.oprelay.twilio.SortOrder;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 

@@ -1,5 +1,6 @@
 package io.oprelay.simulator;
 
+import io.oprelay.twilio.SortOrder;
 import io.oprelay.twilio.Ttid;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;

@@ -3,7 +3,7 @@ package io.oprelay.poller;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.simulator.FaultSettings;
 import io.oprelay.simulator.Simulator;
-import io.oprelay.simulator.SortOrder;
+import io.oprelay.twilio.SortOrder;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
 import io.oprelay.support.KafkaBrokerResource;
@@ -105,7 +105,7 @@ class PollerTest {
 
     @Test
     void apiFaultsInBothSortOrdersNeverCauseADuplicateOrAGap() {
-        for (SortOrder order : SortOrder.values()) {
+        for (SortOrder order : List.of(SortOrder.NEWEST_FIRST, SortOrder.OLDEST_FIRST)) {
             simulator.setSortOrder(order);
             simulator.add(3_000);
             simulator.setFaults(new FaultSettings(0.2, 0.1, 1, 0, 2, 1, 2, 1_500L));

@@ -1,5 +1,7 @@
 package io.oprelay.publisher;
 
+import io.oprelay.cursor.Checkpoint;
+import io.oprelay.cursor.SweepCoverage;
 import io.oprelay.twilio.SortOrder;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +14,10 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The checkpoint head keeps the coverage of unfinished sweeps, and reads heads written before it existed. */
+/**
+ * The checkpoint head keeps the coverage of unfinished sweeps, and reads heads written before it existed; a merged
+ * window is cut into segments.
+ */
 class CheckpointCodecTest {
 
     private static final Duration LOOKBACK = Duration.ofMinutes(10);
@@ -56,5 +61,20 @@ class CheckpointCodecTest {
 
         assertThat(restored.coverage()).isEqualTo(SweepCoverage.NONE);
         assertThat(restored.order()).isEqualTo(SortOrder.OLDEST_FIRST);
+    }
+
+    @Test
+    void aMergedWindowIsCutIntoSegmentsOfAtMostTheGivenSizeInItsOrder() {
+        Map<String, Long> window = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 7; i++) {
+            window.put("id-" + i, (long) i);
+        }
+
+        List<Map<String, Long>> chunks = CheckpointCodec.chunks(window, 3);
+
+        assertThat(chunks).extracting(Map::size).containsExactly(3, 3, 1);
+        assertThat(chunks.stream().flatMap(chunk -> chunk.keySet().stream()).toList())
+                .containsExactlyElementsOf(window.keySet());
+        assertThat(CheckpointCodec.chunks(Map.of(), 3)).isEmpty();
     }
 }

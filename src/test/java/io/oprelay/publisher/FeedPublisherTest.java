@@ -1,5 +1,6 @@
 package io.oprelay.publisher;
 
+import io.oprelay.cursor.Checkpoint;
 import io.oprelay.events.OversizeClaim;
 import io.oprelay.events.ResultEvents;
 import io.oprelay.events.TopicsConfig;

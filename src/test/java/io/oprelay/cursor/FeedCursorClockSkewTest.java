@@ -1,11 +1,9 @@
-package io.oprelay.poller;
+package io.oprelay.cursor;
 
-import io.oprelay.poller.FeedCursorTest.ListModel;
-import io.oprelay.poller.FeedCursorTest.Listing;
-import io.oprelay.poller.FeedCursorTest.TimeSortedList;
-import io.oprelay.publisher.Checkpoint;
+import io.oprelay.cursor.FeedCursorTest.ListModel;
+import io.oprelay.cursor.FeedCursorTest.Listing;
+import io.oprelay.cursor.FeedCursorTest.TimeSortedList;
 import io.oprelay.twilio.RawResult;
-import io.oprelay.twilio.ResultPage;
 import io.oprelay.twilio.SortOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.oprelay.poller.FeedCursorTest.result;
+import static io.oprelay.cursor.Pages.page;
+import static io.oprelay.cursor.Pages.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,21 +34,8 @@ class FeedCursorClockSkewTest {
     private static final Instant FAR_AHEAD = Instant.parse("2099-01-01T00:00:00Z");
 
     /** Sweeps the way the feed loop does, at the given time, and returns every id published, in order. */
-    static List<String> sweepAt(FeedCursor cursor, Listing list, int pageSize, Instant now) {
-        List<String> published = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        Optional<String> token = cursor.resumeToken();
-        for (int pages = 0; pages < 10_000; pages++) {
-            PageStep step = cursor.plan(token, list.page(token, pageSize), seen, now);
-            token.ifPresent(seen::add);
-            step.fresh().forEach(r -> published.add(r.id()));
-            cursor.apply(step);
-            if (step.endsSweep()) {
-                return published;
-            }
-            token = step.nextToken();
-        }
-        throw new AssertionError("sweep did not end");
+    private static List<String> sweepAt(FeedCursor cursor, Listing list, int pageSize, Instant now) {
+        return Pages.sweep(cursor, list, pageSize, now, () -> { });
     }
 
     private static List<Listing> lists(SortOrder order) {
@@ -153,7 +139,7 @@ class FeedCursorClockSkewTest {
 
         assertThat(step.fresh()).extracting(RawResult::id).containsExactly("fresh", "ahead");
         assertThat(step.skipped()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                FeedCursor.Skip.OLDER_THAN_WINDOW, 2, FeedCursor.Skip.NO_ID, 1));
+                Skip.OLDER_THAN_WINDOW, 2, Skip.NO_ID, 1));
         assertThat(step.futureDated()).containsExactly("ahead");
     }
 
@@ -165,19 +151,17 @@ class FeedCursorClockSkewTest {
         Instant old = mark.minus(LOOKBACK).minusSeconds(30);
         List<RawResult> ground = List.of(result("n1", NOW), result("n2", NOW.minusSeconds(5)),
                 result("o1", old), result("o2", old.minusSeconds(5)), result("o3", old.minusSeconds(9)));
-        PageStep onGround = cursor.plan(Optional.empty(), new ResultPage(ground, Optional.empty(), Optional.empty(),
-                true), Set.of(), NOW);
+        PageStep onGround = cursor.plan(Optional.empty(), page(ground).build(), Set.of(), NOW);
         assertThat(onGround.fresh()).extracting(RawResult::id).containsExactly("n1", "n2");
         assertThat(onGround.skipped()).as("published long ago, read again behind published ground").isEmpty();
 
         List<RawResult> lateAtTheTop = List.of(result("late", old), result("n3", NOW), result("n4",
                 NOW.minusSeconds(1)), result("n5", NOW.minusSeconds(2)));
         for (int sweep = 0; sweep < 3; sweep++) {
-            PageStep step = cursor.plan(Optional.empty(), new ResultPage(lateAtTheTop, Optional.empty(),
-                    Optional.empty(), true), Set.of(), NOW);
+            PageStep step = cursor.plan(Optional.empty(), page(lateAtTheTop).build(), Set.of(), NOW);
             assertThat(step.fresh()).extracting(RawResult::id).doesNotContain("late");
             assertThat(step.skipped()).as("sweep %d", sweep)
-                    .isEqualTo(sweep == 0 ? Map.of(FeedCursor.Skip.OLDER_THAN_WINDOW, 1) : Map.of());
+                    .isEqualTo(sweep == 0 ? Map.of(Skip.OLDER_THAN_WINDOW, 1) : Map.of());
         }
     }
 }

@@ -1,8 +1,6 @@
-package io.oprelay.poller;
+package io.oprelay.cursor;
 
-import io.oprelay.publisher.Checkpoint;
 import io.oprelay.twilio.RawResult;
-import io.oprelay.twilio.ResultPage;
 import io.oprelay.twilio.SortOrder;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.oprelay.poller.FeedCursorTest.result;
+import static io.oprelay.cursor.Pages.page;
+import static io.oprelay.cursor.Pages.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Results pushed by webhooks share the window with the sweeps, and say nothing about where the list stands. */
@@ -65,8 +64,7 @@ class FeedCursorPushTest {
         cursor.apply(cursor.planPushed(List.of(pushed), Instant.now()));
 
         RawResult unseen = result("e", MARK.plusSeconds(2));
-        PageStep page = cursor.plan(Optional.empty(), new ResultPage(List.of(unseen, pushed), Optional.empty(),
-                Optional.empty(), true), Set.of(), Instant.now());
+        PageStep page = cursor.plan(Optional.empty(), page(unseen, pushed).build(), Set.of(), Instant.now());
 
         assertThat(page.fresh()).extracting(RawResult::id).containsExactly("e");
     }

@@ -1,4 +1,4 @@
-package io.oprelay.publisher;
+package io.oprelay.cursor;
 
 import java.time.Duration;
 import java.util.ArrayList;

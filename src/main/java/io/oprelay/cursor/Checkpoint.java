@@ -1,4 +1,4 @@
-package io.oprelay.publisher;
+package io.oprelay.cursor;
 
 import io.oprelay.twilio.SortOrder;
 
@@ -40,11 +40,23 @@ public record Checkpoint(String feed, Optional<String> resumeToken, Instant comp
      * are worked out once, for testing many results.
      */
     public LongPredicate window(Duration lookback) {
-        long floor = completeThrough.equals(Instant.EPOCH) ? Long.MIN_VALUE
-                : completeThrough.minus(lookback).toEpochMilli();
+        long floor = floor(completeThrough, lookback);
         if (coverage.isEmpty()) {
             return time -> time > floor;
         }
         return time -> time > floor && !coverage.vouchesFor(time, lookback);
+    }
+
+    /** The same state holding {@code ids} as the window's ids. */
+    public Checkpoint withPublished(Map<String, Long> ids) {
+        return new Checkpoint(feed, resumeToken, completeThrough, sweepMax, order, ids, coverage);
+    }
+
+    /**
+     * The window's floor behind a mark (epoch milliseconds): results created at or before it are older than the
+     * window. A feed that has never moved its mark has no floor.
+     */
+    public static long floor(Instant completeThrough, Duration lookback) {
+        return completeThrough.equals(Instant.EPOCH) ? Long.MIN_VALUE : completeThrough.minus(lookback).toEpochMilli();
     }
 }

@@ -1,13 +1,10 @@
-package io.oprelay.poller;
+package io.oprelay.cursor;
 
-import io.oprelay.publisher.Checkpoint;
-import io.oprelay.twilio.OperatorResult;
 import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.ResultPage;
 import io.oprelay.twilio.SortOrder;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
+import static io.oprelay.cursor.Pages.page;
+import static io.oprelay.cursor.Pages.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The diff and the cursor, against a list whose pages use keyset tokens like the simulator's. */
@@ -36,73 +35,31 @@ class FeedCursorTest {
         Set<String> ids();
     }
 
-    /**
-     * A list in the order results were added (so a result added late is listed at the newest end, whatever its
-     * creation time), paged newest or oldest first with "after this id" tokens.
-     */
-    static final class ListModel implements Listing {
-        final TreeMap<String, Instant> items = new TreeMap<>();
-        final SortOrder order;
-        int counter;
-
-        ListModel(SortOrder order) {
-            this.order = order;
-        }
-
-        @Override
-        public String add(Instant at) {
-            String id = String.format("r%08d", counter++);
-            items.put(id, at);
-            return id;
-        }
-
-        @Override
-        public ResultPage page(Optional<String> token, int size) {
-            List<String> ids = new ArrayList<>(order == SortOrder.NEWEST_FIRST
-                    ? (token.isPresent() ? items.headMap(token.get(), false).descendingKeySet()
-                    : items.descendingKeySet())
-                    : (token.isPresent() ? items.tailMap(token.get(), false).keySet() : items.keySet()));
-            List<String> slice = ids.subList(0, Math.min(size, ids.size()));
-            Optional<String> next = ids.size() > size ? Optional.of(slice.get(slice.size() - 1)) : Optional.empty();
-            List<RawResult> results = slice.stream().map(id -> result(id, items.get(id))).toList();
-            return new ResultPage(results, next, Optional.empty(), true);
-        }
-
-        @Override
-        public Set<String> ids() {
-            return items.keySet();
-        }
-    }
-
-    /**
-     * A list sorted by creation time (so a result added late is listed where its creation time puts it, behind
-     * results listed before it), paged newest or oldest first with "after this key" tokens.
-     */
-    static final class TimeSortedList implements Listing {
+    /** A list kept in key order, paged newest or oldest first with "after this key" tokens. */
+    abstract static class KeyedList implements Listing {
         final TreeMap<String, RawResult> byKey = new TreeMap<>();
         final SortOrder order;
-        int counter;
+        private final String prefix;
+        private int counter;
 
-        TimeSortedList(SortOrder order) {
+        KeyedList(SortOrder order, String prefix) {
             this.order = order;
+            this.prefix = prefix;
         }
+
+        /** Where a result created at {@code at} is listed. */
+        abstract String key(String id, Instant at);
 
         @Override
         public String add(Instant at) {
-            String id = String.format("t%08d", counter++);
-            byKey.put(String.format("%015d#%s", at.toEpochMilli(), id), result(id, at));
+            String id = String.format("%s%08d", prefix, counter++);
+            byKey.put(key(id, at), result(id, at));
             return id;
         }
 
         @Override
         public ResultPage page(Optional<String> token, int size) {
-            List<String> keys = new ArrayList<>(order == SortOrder.NEWEST_FIRST
-                    ? (token.isPresent() ? byKey.headMap(token.get(), false).descendingKeySet()
-                    : byKey.descendingKeySet())
-                    : (token.isPresent() ? byKey.tailMap(token.get(), false).keySet() : byKey.keySet()));
-            List<String> slice = keys.subList(0, Math.min(size, keys.size()));
-            Optional<String> next = keys.size() > size ? Optional.of(slice.get(slice.size() - 1)) : Optional.empty();
-            return new ResultPage(slice.stream().map(byKey::get).toList(), next, Optional.empty(), true);
+            return Pages.keyset(byKey, order, token, size, byKey::get);
         }
 
         @Override
@@ -113,28 +70,43 @@ class FeedCursorTest {
         }
     }
 
-    static RawResult result(String id, Instant created) {
-        OperatorResult view = new OperatorResult(id, "AC1", null, "conv", null, "TEXT", created, List.of(), null, null);
-        return new RawResult(view, ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
+    /**
+     * A list in the order results were added (so a result added late is listed at the newest end, whatever its
+     * creation time), paged with "after this id" tokens.
+     */
+    static final class ListModel extends KeyedList {
+        /** The ids listed, in list order. */
+        final Map<String, RawResult> items = byKey;
+
+        ListModel(SortOrder order) {
+            super(order, "r");
+        }
+
+        @Override
+        String key(String id, Instant at) {
+            return id;
+        }
     }
 
-    /** Runs sweeps the way the feed loop does and returns every id published, in order. */
-    static List<String> sweep(FeedCursor cursor, Listing list, int pageSize, Runnable betweenPages) {
-        List<String> published = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        Optional<String> token = cursor.resumeToken();
-        for (int pages = 0; pages < 10_000; pages++) {
-            PageStep step = cursor.plan(token, list.page(token, pageSize), seen, Instant.now());
-            token.ifPresent(seen::add);
-            step.fresh().forEach(r -> published.add(r.id()));
-            cursor.apply(step);
-            if (step.endsSweep()) {
-                return published;
-            }
-            betweenPages.run();
-            token = step.nextToken();
+    /**
+     * A list sorted by creation time (so a result added late is listed where its creation time puts it, behind
+     * results listed before it), paged with "after this key" tokens.
+     */
+    static final class TimeSortedList extends KeyedList {
+
+        TimeSortedList(SortOrder order) {
+            super(order, "t");
         }
-        throw new AssertionError("sweep did not end");
+
+        @Override
+        String key(String id, Instant at) {
+            return String.format("%015d#%s", at.toEpochMilli(), id);
+        }
+    }
+
+    /** Runs a sweep the way the feed loop does and returns every id published, in order. */
+    private static List<String> sweep(FeedCursor cursor, Listing list, int pageSize, Runnable betweenPages) {
+        return Pages.sweep(cursor, list, pageSize, null, betweenPages);
     }
 
     @Test
@@ -270,9 +242,9 @@ class FeedCursorTest {
                     ResultPage page = list.page(token, pageSize);
                     int fault = random.nextInt(40);
                     if (fault == 0 && token.isPresent()) {
-                        page = new ResultPage(page.items(), token, Optional.empty(), true);
+                        page = page(page.items()).next(token).build();
                     } else if (fault == 1) {
-                        page = new ResultPage(page.items(), Optional.empty(), Optional.empty(), false);
+                        page = page(page.items()).withoutMeta().build();
                     }
                     PageStep step = cursor.plan(token, page, seen, Instant.now());
                     token.ifPresent(seen::add);
@@ -368,10 +340,9 @@ class FeedCursorTest {
         String a = list.add(T0);
         String b = list.add(T0.plusSeconds(1));
         FeedCursor cursor = new FeedCursor(Checkpoint.initial("f"), LOOKBACK);
-        ResultPage looping = new ResultPage(List.of(result(b, T0.plusSeconds(1)), result(a, T0)), Optional.of("t1"),
-                Optional.empty(), true);
+        ResultPage looping = page(result(b, T0.plusSeconds(1)), result(a, T0)).next("t1").build();
         PageStep step = cursor.plan(Optional.of("t1"), looping, Set.of(), Instant.now());
-        assertThat(step.endReason()).contains("repeated page token");
+        assertThat(step.endReason().map(SweepEnd::text)).contains("repeated page token");
         assertThat(step.fresh()).hasSize(2);
     }
 
@@ -387,9 +358,9 @@ class FeedCursorTest {
         cursor.apply(one);
         Optional<String> token = one.nextToken();
         ResultPage looping = list.page(token, 100);
-        looping = new ResultPage(looping.items(), token, Optional.empty(), true);
+        looping = page(looping.items()).next(token).build();
         PageStep two = cursor.plan(token, looping, Set.of(), Instant.now());
-        assertThat(two.endReason()).contains(FeedCursor.REPEATED_TOKEN);
+        assertThat(two.endReason()).contains(SweepEnd.REPEATED_TOKEN);
         cursor.apply(two);
         List<String> published = new ArrayList<>();
         one.fresh().forEach(r -> published.add(r.id()));
@@ -401,9 +372,9 @@ class FeedCursorTest {
     @Test
     void aPageWithoutMetaEndsTheSweepAndStillPublishesItsItems() {
         FeedCursor cursor = new FeedCursor(Checkpoint.initial("f"), LOOKBACK);
-        ResultPage noMeta = new ResultPage(List.of(result("r1", T0)), Optional.empty(), Optional.empty(), false);
+        ResultPage noMeta = page(result("r1", T0)).withoutMeta().build();
         PageStep step = cursor.plan(Optional.empty(), noMeta, Set.of(), Instant.now());
-        assertThat(step.endReason()).contains("page without meta");
+        assertThat(step.endReason().map(SweepEnd::text)).contains("page without meta");
         assertThat(step.fresh()).extracting(RawResult::id).containsExactly("r1");
     }
 
