@@ -1,5 +1,6 @@
 package io.oprelay.simulator;
 
+import io.oprelay.twilio.SortOrder;
 import io.oprelay.twilio.OutputFormat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;

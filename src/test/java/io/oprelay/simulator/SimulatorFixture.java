@@ -1,5 +1,6 @@
 package io.oprelay.simulator;
 
+import io.oprelay.twilio.SortOrder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.oprelay.twilio.ListQuery;
 import io.oprelay.twilio.TestTwilioConfig;
