@@ -34,7 +34,9 @@ import java.util.function.BiConsumer;
  * Access is decided on the request's security identity (the API key, or a stream token minted by
  * {@code POST /api/agent-assist/tokens}): its {@link StreamScope} must allow the requested stream (401 without a
  * valid credential, 403 outside its scope). At most {@code relay.actions.agent-assist.max-streams} streams are open at
- * once; beyond that the answer is 503 with {@code Retry-After}.
+ * once; beyond that the answer is 503 with {@code Retry-After}. With
+ * {@code relay.actions.agent-assist.stream-enabled=false} (the instance does not read the hints topic) every request
+ * is answered 404 problem+json and no stream opens.
  */
 @Singleton
 public class AgentAssistStreamRoute {
@@ -47,6 +49,7 @@ public class AgentAssistStreamRoute {
     private final HintBroadcaster broadcaster;
     private final long heartbeatMillis;
     private final int maxStreams;
+    private final boolean enabled;
     private final AtomicInteger open = new AtomicInteger();
     private final MeterRegistry registry;
 
@@ -54,13 +57,20 @@ public class AgentAssistStreamRoute {
         this.broadcaster = broadcaster;
         this.heartbeatMillis = Math.max(1_000, config.agentAssist().heartbeat().toMillis());
         this.maxStreams = Math.max(0, config.agentAssist().maxStreams());
+        this.enabled = config.agentAssist().streamEnabled();
         this.registry = registry;
         Gauge.builder("relay.agent-assist.streams", open, AtomicInteger::get)
                 .description("Hint streams (SSE) open on this instance").register(registry);
     }
 
     void register(@Observes Router router) {
-        router.get(PATH).handler(this::authorise);
+        router.get(PATH).handler(enabled ? this::authorise : AgentAssistStreamRoute::disabled);
+    }
+
+    /** With {@code stream-enabled=false} the route opens no stream and says why, rather than a bare 404. */
+    private static void disabled(RoutingContext ctx) {
+        Problem.end(ctx.response(), Response.Status.NOT_FOUND, "the hint stream is disabled on this instance"
+                + " (relay.actions.agent-assist.stream-enabled=false): connect to an instance that serves it");
     }
 
     private void authorise(RoutingContext ctx) {

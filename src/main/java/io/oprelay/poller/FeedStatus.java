@@ -5,7 +5,10 @@ import io.oprelay.twilio.OutputFormat;
 
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /** What a feed is doing, as shown by {@code GET /api/feeds} and the readiness check. Thread-safe. */
 public final class FeedStatus {
@@ -29,7 +32,8 @@ public final class FeedStatus {
     /** A read-only copy for the API. */
     public record View(String feed, State state, Instant completeThrough, boolean resumeTokenPresent, int windowSize,
                        String sortOrder, Instant lastSweepAt, String lastSweepOutcome, Map<String, Long> publishedByFormat,
-                       long errors, String lastError, boolean kafkaHealthy, boolean twilioCredentialsRejected) {
+                       long errors, String lastError, boolean kafkaHealthy, boolean twilioCredentialsRejected,
+                       List<String> overlapsWith) {
     }
 
     private final String feed;
@@ -45,6 +49,7 @@ public final class FeedStatus {
     private String lastError;
     private boolean kafkaHealthy = true;
     private boolean credentialsRejected;
+    private final SortedSet<String> overlapsWith = new TreeSet<>();
 
     public FeedStatus(String feed) {
         this.feed = feed;
@@ -84,6 +89,11 @@ public final class FeedStatus {
         credentialsRejected = true;
     }
 
+    /** Another feed can select results this one selects too: each of them publishes those results. */
+    public synchronized void overlapsWith(String otherFeed) {
+        overlapsWith.add(otherFeed);
+    }
+
     public synchronized void kafkaHealthy() {
         kafkaHealthy = true;
     }
@@ -104,6 +114,7 @@ public final class FeedStatus {
         Map<String, Long> byFormat = new java.util.TreeMap<>();
         published.forEach((format, count) -> byFormat.put(format.slug(), count));
         return new View(feed, state, completeThrough, resumeTokenPresent, windowSize, sortOrder, lastSweepAt,
-                lastSweepOutcome, byFormat, errors, lastError, kafkaHealthy, credentialsRejected);
+                lastSweepOutcome, byFormat, errors, lastError, kafkaHealthy, credentialsRejected,
+                List.copyOf(overlapsWith));
     }
 }

@@ -81,6 +81,7 @@ public class PollerService {
             statuses.put(feed.name(), status);
             metrics.checkpointLag(feed.name(), status::completeThrough);
         }
+        FeedOverlaps.among(feeds.values()).forEach(overlap -> overlap.announce(statuses));
     }
 
     void onStart(@Observes StartupEvent event) {

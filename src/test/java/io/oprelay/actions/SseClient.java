@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -49,6 +50,19 @@ final class SseClient implements AutoCloseable {
         Thread reader = new Thread(this::read, "sse-test-client");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** Subscribes with the admin API key and waits until the stream says it is connected. */
+    static SseClient connected(URI uri, Duration timeout) throws Exception {
+        SseClient client = new SseClient(uri, null);
+        try {
+            org.awaitility.Awaitility.await().atMost(timeout)
+                    .until(() -> client.comments.stream().anyMatch(c -> c.startsWith("connected")));
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        return client;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.oprelay.poller;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.oprelay.kafka.KafkaClients;
@@ -39,7 +40,8 @@ import static org.hamcrest.Matchers.equalTo;
 /**
  * What a careless upstream sends cannot stop or skew the feed: a result dated in 2099 and a result larger than its
  * topic takes, in the middle of a backlog. Every result is published exactly once (the large one as its claim-check),
- * later results still are, by the poll and by a push, and the meters count what happened.
+ * later results still are, by the poll and by a push, and the meters count what happened. A result without a
+ * conversation or a creation time is published too (keyed by its id, without {@code ce_subject} or {@code ce_time}).
  */
 @QuarkusTest
 @TestProfile(CarelessUpstreamTest.SmallRecords.class)
@@ -154,6 +156,62 @@ class CarelessUpstreamTest {
         assertThat(count("relay.results.oversize", "format", "text") - oversizeBefore).isEqualTo(1);
         assertThat(count("relay.poller.skipped", "feed", "default", "reason", "older-than-window") - olderBefore)
                 .as("the stale result, listed among newer ones, is counted once").isEqualTo(1);
+    }
+
+    /** The one committed record of the result topics whose {@code ce_id} is {@code eventId}, once it is there. */
+    private static ConsumerRecord<String, byte[]> awaitEvent(String eventId) {
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            found.clear();
+            for (ConsumerRecord<String, byte[]> record : CommittedReader.readAll(
+                    KafkaBrokerResource.bootstrapServers(), resultTopics())) {
+                if (eventId.equals(EventContract.header(record, "ce_id"))) {
+                    found.add(record);
+                }
+            }
+            assertThat(found).as("events with ce_id %s", eventId).hasSize(1);
+        });
+        return found.get(0);
+    }
+
+    @Test
+    void aResultWithoutConversationOrCreationTimeIsKeyedByItsIdWithoutSubjectOrTime() throws Exception {
+        String template = new String(simulator.find(simulator.add(1, Set.of(OutputFormat.TEXT), null).get(0))
+                .orElseThrow().json(), StandardCharsets.UTF_8);
+        ObjectNode bare = (ObjectNode) EventContract.parse(CarelessResults.datedAt(template, Instant.now())
+                .getBytes(StandardCharsets.UTF_8));
+        bare.remove("conversationId");
+        bare.remove("dateCreated");
+        byte[] json = bare.toString().getBytes(StandardCharsets.UTF_8);
+        String id = bare.path("id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> poller.runsHere("default"));
+
+        PollerService.PushResult pushed = poller.push(List.of(new OperatorResultParser().parseOne(json)),
+                Duration.ofSeconds(10), Integer.MAX_VALUE);
+
+        assertThat(pushed.published()).isEqualTo(1);
+        ConsumerRecord<String, byte[]> record = awaitEvent(id);
+        assertThat(record.key()).as("keyed by its own id").isEqualTo(id);
+        assertThat(record.headers().lastHeader("ce_subject")).as("no ce_subject").isNull();
+        assertThat(record.headers().lastHeader("ce_time")).as("no ce_time").isNull();
+        assertThat(EventContract.header(record, "ce_relaypath")).isEqualTo("webhook");
+        assertThat(record.value()).as("the value as it came").isEqualTo(json);
+    }
+
+    @Test
+    void aDeletionEventCarriesNoRelayPath() {
+        String id = simulator.add(1, Set.of(OutputFormat.TEXT), null).get(0);
+        JsonNode result = EventContract.parse(simulator.find(id).orElseThrow().json());
+
+        given().delete("/api/operator-results/" + id).then().statusCode(204);
+
+        ConsumerRecord<String, byte[]> deletion = awaitEvent(id + ":deleted");
+        assertThat(deletion.headers().lastHeader("ce_relaypath")).as("no ce_relaypath").isNull();
+        assertThat(deletion.key()).isEqualTo(result.path("conversationId").asText());
+        assertThat(EventContract.header(deletion, "ce_subject")).isEqualTo(result.path("conversationId").asText());
+        assertThat(Instant.parse(EventContract.header(deletion, "ce_time")))
+                .isEqualTo(Instant.parse(result.path("dateCreated").asText()));
+        assertThat(EventContract.header(deletion, "ce_type")).isEqualTo("io.oprelay.operatorresult.text.deleted.v1");
     }
 
     @Test

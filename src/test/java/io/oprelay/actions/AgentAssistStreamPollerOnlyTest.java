@@ -1,0 +1,61 @@
+package io.oprelay.actions;
+
+import io.oprelay.routing.ResultEvents;
+import io.oprelay.routing.SampleResults;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hint stream does not depend on routing: a poller-only instance ({@code mode: poller}, routing off, the stream
+ * on by default) streams the hints that another release's router writes.
+ */
+@QuarkusTest
+@TestProfile(AgentAssistStreamPollerOnlyTest.PollerOnly.class)
+class AgentAssistStreamPollerOnlyTest {
+
+    public static class PollerOnly implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("relay.routing.enabled", "false");
+        }
+    }
+
+    @TestHTTPResource("/agent-assist/stream")
+    URL stream;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
+    @Inject
+    ActionsConfig actions;
+
+    @Test
+    void aPollerOnlyInstanceStreamsTheHintsAnotherReleasesRouterWrote() throws Exception {
+        String conversation = SampleResults.conversationId();
+        String hint = "{\"conversationId\":\"" + conversation + "\",\"rule\":\"from-the-router-release\"}";
+        URI uri = URI.create(stream + "?conversationId=" + conversation);
+        try (SseClient client = SseClient.connected(uri, Duration.ofSeconds(10));
+             ResultEvents writer = new ResultEvents(kafka)) {
+            writer.publishRaw(new ProducerRecord<>(actions.agentAssist().topic(), conversation,
+                    hint.getBytes(StandardCharsets.UTF_8)));
+            SseClient.Event event = client.next(20, TimeUnit.SECONDS);
+            assertThat(event).as("the hint arrives").isNotNull();
+            assertThat(SampleResults.MAPPER.readTree(event.data()).path("rule").asText())
+                    .isEqualTo("from-the-router-release");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.oprelay.actions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.oprelay.events.TopicsConfig;
+import io.oprelay.routing.ResultEvents;
+import io.oprelay.routing.SampleResults;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hint stream does not depend on the poller: a router-only instance ({@code mode: router}, the poller off, the
+ * stream on by default) streams the hints it routes.
+ */
+@QuarkusTest
+@TestProfile(AgentAssistStreamRouterOnlyTest.RouterOnly.class)
+class AgentAssistStreamRouterOnlyTest {
+
+    public static class RouterOnly implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("relay.poller.enabled", "false");
+        }
+    }
+
+    @TestHTTPResource("/agent-assist/stream")
+    URL stream;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
+    @Inject
+    TopicsConfig topics;
+
+    @Test
+    void aRouterOnlyInstanceStreamsTheHintsItRoutes() throws Exception {
+        String conversation = SampleResults.conversationId();
+        URI uri = URI.create(stream + "?conversationId=" + conversation);
+        try (SseClient client = SseClient.connected(uri, Duration.ofSeconds(10));
+             ResultEvents writer = new ResultEvents(kafka)) {
+            writer.publish(topics.classification(), SampleResults.classification(conversation, "angry"));
+            SseClient.Event event = client.next(30, TimeUnit.SECONDS);
+            assertThat(event).as("the routed hint arrives").isNotNull();
+            JsonNode hint = SampleResults.MAPPER.readTree(event.data());
+            assertThat(hint.path("conversationId").asText()).isEqualTo(conversation);
+            assertThat(hint.path("rule").asText()).isEqualTo("angry-customer-hint");
+        }
+    }
+}
