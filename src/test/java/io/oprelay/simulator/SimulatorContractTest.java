@@ -76,7 +76,7 @@ class SimulatorContractTest extends SimulatorFixture {
     @Test
     void listPagesOfEveryKindMatchTheSpecInEitherOrder() {
         simulator.add(300);
-        for (SortOrder order : SortOrder.values()) {
+        for (SortOrder order : List.of(SortOrder.NEWEST_FIRST, SortOrder.OLDEST_FIRST)) {
             simulator.setSortOrder(order);
 
             List<String> kinds = walkValidating(UnaryOperator.identity(), 120);
