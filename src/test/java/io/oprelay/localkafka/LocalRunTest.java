@@ -4,6 +4,7 @@ import io.oprelay.support.Api;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.RawHttp;
 import io.oprelay.support.RelayTestProfiles;
+import io.oprelay.support.TestHttpPort;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -60,7 +61,9 @@ class LocalRunTest {
                         "relay.simulator.backlog", "500",
                         "relay.simulator.rate", "2",
                         "relay.poller.interval", "5S",
-                        "relay.api.auth-enabled", "false");
+                        "relay.api.auth-enabled", "false",
+                        // no global test resources here, so the port the simulator is reached on is set here too
+                        "quarkus.http.test-port", String.valueOf(TestHttpPort.port()));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

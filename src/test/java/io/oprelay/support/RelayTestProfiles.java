@@ -15,18 +15,48 @@ public final class RelayTestProfiles {
      * port), taken below the kernel's ephemeral range so that no client connection can grab either meanwhile.
      */
     public static int freePortPair() {
+        return freeBelowEphemeralRange(2);
+    }
+
+    /**
+     * A port free on loopback for a server the test starts later (the {@code @QuarkusTest} HTTP port), taken below the
+     * kernel's ephemeral range for the same reason as {@link #freePortPair()}.
+     */
+    public static int freeServerPort() {
+        return freeBelowEphemeralRange(1);
+    }
+
+    private static int freeBelowEphemeralRange(int consecutive) {
         java.util.Random random = new java.util.Random();
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = 20_000 + random.nextInt(10_000);
-            try (ServerSocket first = new ServerSocket(port); ServerSocket second = new ServerSocket(port + 1)) {
-                first.setReuseAddress(true);
-                second.setReuseAddress(true);
+            if (allFree(port, consecutive)) {
                 return port;
-            } catch (IOException taken) {
-                // try another pair
             }
         }
-        throw new IllegalStateException("no two consecutive free ports between 20000 and 30000");
+        throw new IllegalStateException("no " + consecutive + " consecutive free ports between 20000 and 30000");
+    }
+
+    private static boolean allFree(int first, int consecutive) {
+        java.util.List<ServerSocket> held = new java.util.ArrayList<>();
+        try {
+            for (int port = first; port < first + consecutive; port++) {
+                ServerSocket socket = new ServerSocket(port);
+                socket.setReuseAddress(true);
+                held.add(socket);
+            }
+            return true;
+        } catch (IOException taken) {
+            return false;
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing a probe socket cannot lose anything
+                }
+            }
+        }
     }
 
     /** A TCP port free on loopback right now. */
