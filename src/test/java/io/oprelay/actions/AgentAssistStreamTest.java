@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.routing.ResultEvents;
 import io.oprelay.routing.SampleResults;
+import io.oprelay.support.Waits;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
@@ -61,20 +62,23 @@ class AgentAssistStreamTest {
         SseClient client = new SseClient(uri, lastEventId);
         // The stream says "connected" once its subscription exists (counting subscribers races with the previous
         // client's disconnect being noticed).
-        await().atMost(Duration.ofSeconds(5)).until(() -> client.comments.stream().anyMatch(c -> c.startsWith("connected")));
+        await().atMost(Waits.seconds(5)).until(() -> client.comments.stream().anyMatch(c -> c.startsWith("connected")));
         return client;
     }
 
     @Test
     void subscribedAgentReceivesItsHintWithinTwoSecondsOfTheResultCommit() throws Exception {
         String conversation = SampleResults.conversationId();
+        Duration promised = Waits.seconds(2);
         List<Long> latenciesMicros = new ArrayList<>();
         try (SseClient client = subscribe(forConversation(conversation), null)) {
             for (int i = 0; i < 55; i++) {
                 events.publish(topics.classification(), SampleResults.classification(conversation, "angry"));
                 long committed = System.nanoTime();
-                SseClient.Event event = client.next(2, TimeUnit.SECONDS);
-                assertThat(event).as("hint %d arrives within 2 s", i).isNotNull();
+                // Waits well beyond the promise, so that a late hint is measured (and fails below) rather than
+                // missed.
+                SseClient.Event event = client.next(promised.multipliedBy(5).toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(event).as("hint %d arrives at all", i).isNotNull();
                 assertThat(event.event()).isEqualTo("hint");
                 JsonNode hint = SampleResults.MAPPER.readTree(event.data());
                 assertThat(hint.get("conversationId").asText()).isEqualTo(conversation);
@@ -91,7 +95,9 @@ class AgentAssistStreamTest {
                 percentile(latenciesMicros, 99), latenciesMicros.get(latenciesMicros.size() - 1) / 1000.0);
         System.out.println(summary);
         writeReport(summary);
-        assertThat(latenciesMicros.get(latenciesMicros.size() - 1)).isLessThan(2_000_000L);
+        assertThat(latenciesMicros).hasSize(50);
+        assertThat(latenciesMicros.get(latenciesMicros.size() - 1)).as(summary)
+                .isLessThan(promised.toNanos() / 1_000);
     }
 
     @Test
@@ -102,10 +108,10 @@ class AgentAssistStreamTest {
              SseClient supervisor = subscribe(URI.create(stream.toString()), null)) {
             events.publish(topics.classification(), SampleResults.classification(other, "angry"));
             events.publish(topics.classification(), SampleResults.classification(mine, "frustrated"));
-            SseClient.Event agentEvent = agent.next(5, TimeUnit.SECONDS);
+            SseClient.Event agentEvent = agent.next(Waits.seconds(5).toMillis(), TimeUnit.MILLISECONDS);
             assertThat(SampleResults.MAPPER.readTree(agentEvent.data()).get("conversationId").asText()).isEqualTo(mine);
             List<String> seenBySupervisor = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(5)).until(() -> {
+            await().atMost(Waits.seconds(5)).until(() -> {
                 SseClient.Event e;
                 while ((e = supervisor.next(10, TimeUnit.MILLISECONDS)) != null) {
                     seenBySupervisor.add(SampleResults.MAPPER.readTree(e.data()).get("conversationId").asText());
@@ -119,19 +125,45 @@ class AgentAssistStreamTest {
     @Test
     void reconnectWithLastEventIdReplaysWhatWasMissed() throws Exception {
         String conversation = SampleResults.conversationId();
-        List<SseClient.Event> seen = new ArrayList<>();
-        try (SseClient client = subscribe(forConversation(conversation), null)) {
-            for (String label : List.of("angry", "frustrated", "angry")) {
-                events.publish(topics.classification(), SampleResults.classification(conversation, label));
-                seen.add(client.next(5, TimeUnit.SECONDS));
+        // The supervisor stream stays connected throughout and sees the ids of every hint of the conversation.
+        try (SseClient supervisor = subscribe(URI.create(stream.toString()), null)) {
+            SseClient.Event lastSeen;
+            try (SseClient agent = subscribe(forConversation(conversation), null)) {
+                events.publish(topics.classification(), SampleResults.classification(conversation, "angry"));
+                lastSeen = agent.next(Waits.seconds(5).toMillis(), TimeUnit.MILLISECONDS);
             }
-        }
-        assertThat(seen).doesNotContainNull();
-        assertThat(seen.get(0).id()).matches("\\d+-\\d+");
-        try (SseClient resumed = subscribe(forConversation(conversation), seen.get(0).id())) {
-            assertThat(resumed.next(5, TimeUnit.SECONDS).id()).isEqualTo(seen.get(1).id());
-            assertThat(resumed.next(5, TimeUnit.SECONDS).id()).isEqualTo(seen.get(2).id());
-            assertThat(resumed.next(300, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(lastSeen).as("the hint seen before the disconnect").isNotNull();
+            assertThat(lastSeen.id()).matches("\\d+-\\d+");
+
+            // Published while the agent is away; the supervisor proves both were sent before the agent returns.
+            events.publish(topics.classification(), SampleResults.classification(conversation, "frustrated"));
+            events.publish(topics.classification(), SampleResults.classification(conversation, "angry"));
+            List<SseClient.Event> ofConversation = new ArrayList<>();
+            await().atMost(Waits.seconds(10)).until(() -> {
+                SseClient.Event e;
+                while ((e = supervisor.next(10, TimeUnit.MILLISECONDS)) != null) {
+                    if (conversation.equals(SampleResults.MAPPER.readTree(e.data()).get("conversationId").asText())) {
+                        ofConversation.add(e);
+                    }
+                }
+                return ofConversation.size() >= 3;
+            });
+            assertThat(ofConversation).hasSize(3);
+            assertThat(ofConversation.get(0).id()).isEqualTo(lastSeen.id());
+            List<String> missed = List.of(ofConversation.get(1).id(), ofConversation.get(2).id());
+
+            try (SseClient resumed = subscribe(forConversation(conversation), lastSeen.id())) {
+                List<SseClient.Event> replayed = new ArrayList<>();
+                for (int i = 0; i < missed.size(); i++) {
+                    SseClient.Event event = resumed.next(Waits.seconds(5).toMillis(), TimeUnit.MILLISECONDS);
+                    assertThat(event).as("missed hint %d replayed", i).isNotNull();
+                    replayed.add(event);
+                }
+                assertThat(replayed).extracting(SseClient.Event::id).containsExactlyElementsOf(missed);
+                assertThat(replayed).extracting(e -> SampleResults.MAPPER.readTree(e.data()).get("title").asText())
+                        .containsExactly("Customer is frustrated", "Customer is angry");
+                assertThat(resumed.next(300, TimeUnit.MILLISECONDS)).as("nothing beyond the missed hints").isNull();
+            }
         }
     }
 
@@ -140,14 +172,14 @@ class AgentAssistStreamTest {
         String conversation = SampleResults.conversationId();
         try (SseClient client = subscribe(forConversation(conversation), null)) {
             events.publish(topics.classification(), SampleResults.classification(conversation, "angry"));
-            assertThat(client.next(5, TimeUnit.SECONDS)).as("a hint of the conversation is buffered").isNotNull();
+            assertThat(client.next(Waits.seconds(5).toMillis(), TimeUnit.MILLISECONDS)).as("a hint of the conversation is buffered").isNotNull();
         }
         for (String unparseable : List.of("garbage", "1-", "-1", "x-1", "1-x", "99999999999-1",
                 "1-99999999999999999999", "0-1-2")) {
             try (SseClient resumed = subscribe(forConversation(conversation), unparseable)) {
                 assertThat(resumed.next(500, TimeUnit.MILLISECONDS)).as("replay after %s", unparseable).isNull();
                 events.publish(topics.classification(), SampleResults.classification(conversation, "frustrated"));
-                SseClient.Event live = resumed.next(5, TimeUnit.SECONDS);
+                SseClient.Event live = resumed.next(Waits.seconds(5).toMillis(), TimeUnit.MILLISECONDS);
                 assertThat(live).as("live after %s", unparseable).isNotNull();
                 assertThat(resumed.next(300, TimeUnit.MILLISECONDS)).isNull();
             }
@@ -157,7 +189,7 @@ class AgentAssistStreamTest {
     @Test
     void idleStreamSendsHeartbeatComments() throws Exception {
         try (SseClient client = subscribe(forConversation(SampleResults.conversationId()), null)) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> client.comments.contains("heartbeat"));
+            await().atMost(Waits.seconds(5)).until(() -> client.comments.contains("heartbeat"));
         }
     }
 
