@@ -5,6 +5,7 @@ import io.oprelay.actions.AgentAssistAction;
 import io.oprelay.actions.WorkflowAction;
 import io.oprelay.events.CloudEventHeaders;
 import io.oprelay.support.EventContract;
+import io.oprelay.support.Waits;
 import io.oprelay.twilio.OutputFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -91,14 +92,20 @@ public final class ResultEvents implements AutoCloseable {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Waits.seconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-                    && System.nanoTime() < deadline) {
+            Duration limit = Waits.seconds(15);
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() >= deadline) {
+                    // A partial read would let a count or an exactly-once check pass or fail for the wrong reason.
+                    throw new AssertionError("read only part of " + topic + " within " + limit + ": positions "
+                            + partitions.stream().map(p -> p + "=" + consumer.position(p)).toList()
+                            + ", end offsets " + end);
+                }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (filter.test(record)) {
                         keepsTheContractIfTheRelaysOwn(record);
