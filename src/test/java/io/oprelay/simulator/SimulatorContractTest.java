@@ -2,7 +2,9 @@ package io.oprelay.simulator;
 
 import io.oprelay.twilio.SortOrder;
 import io.oprelay.twilio.OutputFormat;
+import io.oprelay.support.QuietApp;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * result shapes over thousands of seeds.
  */
 @QuarkusTest
+@TestProfile(QuietApp.class)
 class SimulatorContractTest extends SimulatorFixture {
 
     private static final OpenApiSchemas SPEC = OpenApiSchemas.official();

@@ -5,7 +5,9 @@ import io.oprelay.twilio.OutputFormat;
 import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.ResultPage;
 import io.oprelay.twilio.TwilioClient;
+import io.oprelay.support.QuietApp;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 @QuarkusTest
+@TestProfile(QuietApp.class)
 class SimulatorFaultsTest extends SimulatorFixture {
 
     private TwilioClient client;

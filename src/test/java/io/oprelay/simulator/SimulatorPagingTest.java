@@ -1,5 +1,6 @@
 package io.oprelay.simulator;
 
+import io.oprelay.support.Waits;
 import io.oprelay.twilio.ListQuery;
 import io.oprelay.twilio.OutputFormat;
 import io.oprelay.twilio.RawResult;
@@ -7,7 +8,9 @@ import io.oprelay.twilio.ResultPage;
 import io.oprelay.twilio.SortOrder;
 import io.oprelay.twilio.TwilioApiException;
 import io.oprelay.twilio.TwilioClient;
+import io.oprelay.support.QuietApp;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +32,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 @QuarkusTest
+@TestProfile(QuietApp.class)
 class SimulatorPagingTest extends SimulatorFixture {
 
     private TwilioClient client;
@@ -161,7 +165,7 @@ class SimulatorPagingTest extends SimulatorFixture {
         ResultPage first = client.list(query(10));
         simulator.setFaults(new FaultSettings(0, 0, 1, 0, 0, 0, 0, 50L));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        await().atMost(Waits.seconds(5)).untilAsserted(() ->
                 twilio().queryParam("pageSize", 10).queryParam("pageToken", first.nextToken().orElseThrow())
                         .get(LIST).then().statusCode(400)
                         .body("code", equalTo(20001)).body("httpStatusCode", equalTo(400))

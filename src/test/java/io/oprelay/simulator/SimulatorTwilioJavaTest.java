@@ -10,7 +10,9 @@ import com.twilio.http.Request;
 import com.twilio.http.Response;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.intelligence.v3.OperatorResult;
+import io.oprelay.support.QuietApp;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The official Java helper library, pointed at the simulator, lists every page, fetches and deletes. */
 @QuarkusTest
+@TestProfile(QuietApp.class)
 class SimulatorTwilioJavaTest extends SimulatorFixture {
 
     private TwilioRestClient twilio;
