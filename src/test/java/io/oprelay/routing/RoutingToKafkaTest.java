@@ -9,7 +9,10 @@ import io.oprelay.actions.WorkflowAction;
 import io.oprelay.events.CloudEventHeaders;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.support.Api;
+import io.oprelay.support.QuietApp;
+import io.oprelay.support.Waits;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,6 +34,7 @@ import static org.hamcrest.Matchers.hasSize;
 
 /** Result events on the real broker fire the expected rules; hints and commands land with the right keys. */
 @QuarkusTest
+@TestProfile(QuietApp.class)
 class RoutingToKafkaTest {
 
     static final String HINTS = "agent-assist.hints";
@@ -74,7 +78,7 @@ class RoutingToKafkaTest {
         ObjectNode result = SampleResults.classification(conversation, "angry");
         events.publish(topics.classification(), result);
 
-        List<ConsumerRecord<String, byte[]>> hints = await().atMost(Duration.ofSeconds(20))
+        List<ConsumerRecord<String, byte[]>> hints = await().atMost(Waits.seconds(20))
                 .until(() -> events.readKey(HINTS, conversation), list -> !list.isEmpty());
         assertThat(hints).hasSize(1);
         JsonNode hint = json(hints.get(0));
@@ -98,7 +102,7 @@ class RoutingToKafkaTest {
         ObjectNode result = SampleResults.scored(conversation, 0.12, "Customer asked twice to cancel");
         events.publish(topics.json(), result);
 
-        List<ConsumerRecord<String, byte[]>> commands = await().atMost(Duration.ofSeconds(20))
+        List<ConsumerRecord<String, byte[]>> commands = await().atMost(Waits.seconds(20))
                 .until(() -> events.readKey(COMMANDS, conversation), list -> !list.isEmpty());
         assertThat(commands).hasSize(1);
         JsonNode command = json(commands.get(0));
@@ -129,13 +133,16 @@ class RoutingToKafkaTest {
         events.publish(topics.json(), SampleResults.scored(other, 0.05, "marker"));
         events.publish(topics.classification(), SampleResults.classification(conversation, "frustrated"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey(HINTS, conversation).size() == 1
+        await().atMost(Waits.seconds(20)).until(() -> events.readKey(HINTS, conversation).size() == 1
                 && events.readKey(COMMANDS, other).size() == 1);
         assertThat(json(events.readKey(HINTS, conversation).get(0)).get("label").asText()).isEqualTo("frustrated");
         assertThat(json(events.readKey(COMMANDS, other).get(0)).get("payload").get("why").asText()).isEqualTo("marker");
         assertThat(events.readKey(HINTS, other)).hasSize(1);
-        await().atMost(Duration.ofSeconds(5))
+        // The quiet app routes only what this class publishes, so the meter moves by exactly the three that match
+        // no rule (neutral, happy, the 0.95 score).
+        await().atMost(Waits.seconds(5))
                 .until(() -> registry.counter("relay.routing.unmatched").count() - unmatchedBefore >= 3);
+        assertThat(registry.counter("relay.routing.unmatched").count() - unmatchedBefore).isEqualTo(3.0);
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("relay_routing_evaluated_total"))
                 .body(containsString("relay_routing_rules_fired_total{rule=\"angry-customer-hint\"}"))
@@ -150,7 +157,7 @@ class RoutingToKafkaTest {
         ObjectNode result = SampleResults.scored(conversation, 0.1, "to be deleted");
         String resultId = result.get("id").asText();
         events.publish(topics.json(), result);
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey(COMMANDS, conversation).size() == 1);
+        await().atMost(Waits.seconds(20)).until(() -> events.readKey(COMMANDS, conversation).size() == 1);
 
         // The event DELETE /api/operator-results/{id} publishes: same topic, key and value, a ...deleted.v1 type.
         byte[] json = result.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -160,7 +167,7 @@ class RoutingToKafkaTest {
         events.publishRaw(deletion);
         // A later result of the same conversation (same partition) is routed only after the deletion was.
         events.publish(topics.json(), SampleResults.scored(conversation, 0.2, "marker"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey(COMMANDS, conversation).size() >= 2);
+        await().atMost(Waits.seconds(20)).until(() -> events.readKey(COMMANDS, conversation).size() >= 2);
 
         List<ConsumerRecord<String, byte[]>> commands = events.readKey(COMMANDS, conversation);
         List<ConsumerRecord<String, byte[]>> hints = events.readKey(HINTS, conversation);
@@ -168,8 +175,10 @@ class RoutingToKafkaTest {
                 .containsExactly("to be deleted", "marker");
         assertThat(hints).extracting(r -> json(r).get("resultId").asText()).filteredOn(resultId::equals).hasSize(1);
         assertThat(hints).hasSize(2);
-        await().atMost(Duration.ofSeconds(5)).until(() ->
+        await().atMost(Waits.seconds(5)).until(() ->
                 registry.counter("relay.routing.skipped", "reason", "deletion").count() - skippedBefore >= 1);
+        assertThat(registry.counter("relay.routing.skipped", "reason", "deletion").count() - skippedBefore)
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -185,12 +194,14 @@ class RoutingToKafkaTest {
         events.publishRaw(claim);
         // A later result of the same conversation (same partition) is routed only after the claim-check was.
         events.publish(topics.json(), SampleResults.scored(conversation, 0.2, "marker"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey(COMMANDS, conversation).size() >= 1);
+        await().atMost(Waits.seconds(20)).until(() -> events.readKey(COMMANDS, conversation).size() >= 1);
 
         assertThat(events.readKey(COMMANDS, conversation)).extracting(r -> json(r).get("payload").get("why").asText())
                 .containsExactly("marker");
-        await().atMost(Duration.ofSeconds(5)).until(() ->
+        await().atMost(Waits.seconds(5)).until(() ->
                 registry.counter("relay.routing.skipped", "reason", "oversize").count() - skippedBefore >= 1);
+        assertThat(registry.counter("relay.routing.skipped", "reason", "oversize").count() - skippedBefore)
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -200,7 +211,7 @@ class RoutingToKafkaTest {
         var record = ResultEvents.record(topics.classification(), broken);
         events.publishRaw(new org.apache.kafka.clients.producer.ProducerRecord<>(record.topic(), null, conversation,
                 "{\"id\": \"truncated".getBytes(), record.headers()));
-        List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(20))
+        List<ConsumerRecord<String, byte[]>> dead = await().atMost(Waits.seconds(20))
                 .until(() -> events.readKey("relay.routing.dead-letters", conversation), list -> !list.isEmpty());
         assertThat(ResultEvents.header(dead.get(0), DeadLetters.REASON)).startsWith("unreadable");
         assertThat(ResultEvents.header(dead.get(0), CloudEventHeaders.ID)).isEqualTo(broken.get("id").asText());
@@ -230,7 +241,7 @@ class RoutingToKafkaTest {
         Api.given().contentType("application/json").body(SampleResults.classification(conversation, "calm").toString())
                 .post("/api/routing/evaluate").then().statusCode(200)
                 .body("matched", equalTo(false)).body("rules", hasSize(0));
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(300)).atMost(Waits.seconds(2))
                 .until(() -> events.readKey(COMMANDS, conversation).isEmpty());
     }
 
