@@ -11,7 +11,10 @@ import io.oprelay.support.EventContract;
 import io.oprelay.support.KafkaBrokerResource;
 import io.oprelay.support.RawHttp;
 import io.oprelay.support.RuleExecutionWebhooks;
+import io.oprelay.support.Waits;
 import io.oprelay.twilio.OutputFormat;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
@@ -26,7 +29,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static io.oprelay.support.Api.given;
 import static io.oprelay.support.RuleExecutionWebhooks.body;
@@ -57,6 +59,8 @@ class RuleExecutionWebhookTest {
     PollerConfig pollerConfig;
     @Inject
     KafkaClients clients;
+    @Inject
+    MeterRegistry registry;
 
     @BeforeEach
     void defaultFeedRunsHere() {
@@ -95,7 +99,7 @@ class RuleExecutionWebhookTest {
 
         simulator.setEnabled(true);
         given().post("/api/feeds/default/sweep").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+        await().atMost(Waits.seconds(30)).pollInterval(Duration.ofMillis(300))
                 .until(() -> idsOf(eventsOf(ids)).contains(ids.get(2)));
         List<ConsumerRecord<String, byte[]>> all = eventsOf(ids);
         assertThat(idsOf(all)).as("each result once, read_committed").containsExactlyInAnyOrderElementsOf(ids);
@@ -107,7 +111,7 @@ class RuleExecutionWebhookTest {
     void resultsThePollerPublishedFirstAreAnsweredAlreadyPublishedAndNotRepublished() {
         List<String> ids = simulator.add(2);
         given().post("/api/feeds/default/sweep");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+        await().atMost(Waits.seconds(30)).pollInterval(Duration.ofMillis(300))
                 .until(() -> idsOf(eventsOf(ids)).containsAll(ids));
 
         postSigned(body(simulator, ids)).then().statusCode(200)
@@ -136,6 +140,7 @@ class RuleExecutionWebhookTest {
         byte[] body = body(simulator, ids);
         String pathAndQuery = pathFor(body);
         String ownUrl = RestAssured.baseURI + ":" + RestAssured.port + pathAndQuery;
+        double rejectedBefore = webhookRequests("rejected");
 
         byte[] tampered = new String(body, StandardCharsets.UTF_8).replaceFirst("\"id\"", " \"id\"")
                 .getBytes(StandardCharsets.UTF_8);
@@ -152,6 +157,8 @@ class RuleExecutionWebhookTest {
                 + RuleExecutionWebhooks.PATH)).then().statusCode(403);
 
         assertThat(eventsOf(ids)).as("nothing published by rejected webhooks").isEmpty();
+        assertThat(webhookRequests("rejected") - rejectedBefore).as("each of the seven counted rejected")
+                .isEqualTo(7.0);
         RestAssured.given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("relay_webhook_requests_total{outcome=\"rejected\"}"));
         ids.forEach(simulator::delete);
@@ -185,7 +192,7 @@ class RuleExecutionWebhookTest {
         assertThat(eventsOf(ids)).as("nothing published by the failed transaction").isEmpty();
 
         defaultFeedRunsHere();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Waits.seconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> postSigned(body).statusCode() == 200);
         List<ConsumerRecord<String, byte[]>> all = eventsOf(ids);
         assertThat(idsOf(all)).containsExactlyInAnyOrderElementsOf(ids);
@@ -202,11 +209,13 @@ class RuleExecutionWebhookTest {
     void publishedResultsCountsTheWebhookPath() {
         simulator.setEnabled(false);
         List<String> ids = simulator.add(1);
+        double before = publishedByWebhook();
         postSigned(body(simulator, ids)).then().statusCode(200).body("published", equalTo(1));
+        assertThat(publishedByWebhook() - before).as("the one result counted on the webhook path").isEqualTo(1.0);
         RestAssured.given().get("/q/metrics").then()
                 .body(containsString("relay_results_published_total{"))
                 .body(containsString("path=\"webhook\""));
-        assertThat(Set.copyOf(idsOf(eventsOf(ids)))).containsExactlyElementsOf(ids);
+        assertThat(idsOf(eventsOf(ids))).containsExactlyElementsOf(ids);
     }
 
     @Test
@@ -243,5 +252,15 @@ class RuleExecutionWebhookTest {
         assertThat(answer.status()).isEqualTo(403);
         assertThat(eventsOf(ids)).isEmpty();
         ids.forEach(simulator::delete);
+    }
+
+    private double webhookRequests(String outcome) {
+        Counter counter = registry.find("relay.webhook.requests").tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double publishedByWebhook() {
+        return registry.find("relay.results.published").tag("path", "webhook").tag("feed", "default").counters()
+                .stream().mapToDouble(Counter::count).sum();
     }
 }
