@@ -15,9 +15,10 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.restassured.RestAssured.given;
@@ -29,6 +30,7 @@ import static org.hamcrest.Matchers.containsString;
 class EventContractTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().findAndRegisterModules();
+    private static final ObjectMapper YAML = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
     @Inject
     ResultEvents events;
@@ -147,20 +149,57 @@ class EventContractTest {
     }
 
     @Test
-    void schemasAndTheAsyncApiDocumentAreServed() {
+    void schemasAndTheAsyncApiDocumentAreServed() throws Exception {
         for (OutputFormat format : OutputFormat.values()) {
             given().get("/schemas/" + CloudEventHeaders.typeOf(format) + ".json").then().statusCode(200)
                     .body(containsString("$schema"));
         }
-        String asyncApi = given().get("/asyncapi.yaml").then().statusCode(200).extract().asString();
+        JsonNode asyncApi = YAML.readTree(given().get("/asyncapi.yaml").then().statusCode(200).extract().asString());
         for (OutputFormat format : OutputFormat.values()) {
-            assertThat(asyncApi).contains("address: " + topics.forFormat(format))
-                    .contains(CloudEventHeaders.typeOf(format)).contains(CloudEventHeaders.deletedTypeOf(format))
-                    .contains(CloudEventHeaders.oversizeTypeOf(format))
-                    .contains("schemas/" + CloudEventHeaders.typeOf(format) + ".json");
+            JsonNode channel = channelAt(asyncApi, topics.forFormat(format));
+            Map<String, JsonNode> messages = messagesOf(asyncApi, channel);
+            assertThat(messages).as("messages on %s", topics.forFormat(format)).containsOnlyKeys(
+                    CloudEventHeaders.typeOf(format), CloudEventHeaders.deletedTypeOf(format),
+                    CloudEventHeaders.oversizeTypeOf(format));
+            String ownSchema = "schemas/" + CloudEventHeaders.typeOf(format) + ".json";
+            assertThat(payloadOf(messages.get(CloudEventHeaders.typeOf(format)))).isEqualTo(ownSchema);
+            assertThat(payloadOf(messages.get(CloudEventHeaders.deletedTypeOf(format)))).isEqualTo(ownSchema);
+            assertThat(payloadOf(messages.get(CloudEventHeaders.oversizeTypeOf(format))))
+                    .isEqualTo("schemas/" + EventSchemas.OVERSIZE_FILE);
         }
-        assertThat(asyncApi).contains("address: " + topics.checkpoints()).contains(EventSchemas.OVERSIZE_FILE)
-                .contains("<id>:deleted").contains("<id>:oversize");
-        assertThat(new String(asyncApi.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isNotBlank();
+        JsonNode checkpoints = channelAt(asyncApi, topics.checkpoints());
+        assertThat(checkpoints.path("messages").size()).as("the checkpoint topic is not for subscribers").isZero();
+        String ceId = asyncApi.at("/components/schemas/resultHeaders/properties/ce_id/description").asText();
+        assertThat(ceId).contains("<id>:deleted").contains("<id>:oversize");
+    }
+
+    /** The one channel of the document with this address. */
+    private static JsonNode channelAt(JsonNode asyncApi, String address) {
+        List<JsonNode> matching = new ArrayList<>();
+        asyncApi.path("channels").forEach(channel -> {
+            if (address.equals(channel.path("address").asText())) {
+                matching.add(channel);
+            }
+        });
+        assertThat(matching).as("channels with address %s", address).hasSize(1);
+        return matching.get(0);
+    }
+
+    /** The messages a channel refers to, resolved in the document's components, by their name (the ce_type). */
+    private static Map<String, JsonNode> messagesOf(JsonNode asyncApi, JsonNode channel) {
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        channel.path("messages").forEach(reference -> {
+            String ref = reference.path("$ref").asText();
+            assertThat(ref).startsWith("#/");
+            JsonNode message = asyncApi.at(ref.substring(1));
+            assertThat(message.isMissingNode()).as("%s resolves", ref).isFalse();
+            assertThat(byName.put(message.path("name").asText(), message)).as("one message named %s",
+                    message.path("name").asText()).isNull();
+        });
+        return byName;
+    }
+
+    private static String payloadOf(JsonNode message) {
+        return message.path("payload").path("$ref").asText();
     }
 }
