@@ -11,6 +11,7 @@ import io.oprelay.routing.ResultEvents;
 import io.oprelay.routing.RoutingWebhookResource;
 import io.oprelay.routing.SampleResults;
 import io.oprelay.support.Api;
+import io.oprelay.support.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
@@ -89,11 +90,11 @@ class ActionWebhookDeliveryTest {
         ObjectNode result = SampleResults.classification(conversation, "flaky-endpoint");
         events.publish(topics.classification(), result);
 
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Waits.seconds(20))
                 .until(() -> wireMock.findAll(postRequestedFor(urlEqualTo(path))).size() >= 4);
         // A later result on the same partition is routed only after this batch committed.
         events.publish(topics.classification(), SampleResults.classification(conversation, "angry"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey("agent-assist.hints", conversation).size() == 1);
+        await().atMost(Waits.seconds(20)).until(() -> events.readKey("agent-assist.hints", conversation).size() == 1);
 
         List<LoggedRequest> requests = wireMock.findAll(postRequestedFor(urlEqualTo(path)));
         assertThat(requests).hasSize(4);
@@ -119,7 +120,7 @@ class ActionWebhookDeliveryTest {
         events.publish(topics.classification(), result);
         events.publish(topics.classification(), SampleResults.classification(conversation, "angry"));
 
-        List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(30))
+        List<ConsumerRecord<String, byte[]>> dead = await().atMost(Waits.seconds(30))
                 .until(() -> events.readKey("relay.routing.dead-letters", conversation), list -> !list.isEmpty());
         assertThat(dead).hasSize(1);
         ConsumerRecord<String, byte[]> letter = dead.get(0);
@@ -133,7 +134,7 @@ class ActionWebhookDeliveryTest {
         assertThat(ResultEvents.header(letter, DeadLetters.SOURCE_TOPIC)).isEqualTo(topics.classification());
         assertThat(wireMock.findAll(postRequestedFor(urlEqualTo(path)))).hasSize(5);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey("agent-assist.hints", conversation).size() == 1);
+        await().atMost(Waits.seconds(20)).until(() -> events.readKey("agent-assist.hints", conversation).size() == 1);
         given().get("/q/health/ready").then().statusCode(200)
                 .body(containsString("Routing webhooks"))
                 .body(containsString("http://localhost:" + wireMock.port() + " (rule dead-workflow)"))
@@ -167,11 +168,11 @@ class ActionWebhookDeliveryTest {
         try {
             String conversation = SampleResults.conversationId();
             events.publish(topics.classification(), SampleResults.classification(conversation, "secret-endpoint"));
-            List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(20))
+            List<ConsumerRecord<String, byte[]>> dead = await().atMost(Waits.seconds(20))
                     .until(() -> events.readKey("relay.routing.dead-letters", conversation), list -> !list.isEmpty());
             reason = ResultEvents.header(dead.get(0), DeadLetters.REASON);
             assertThat(reason).startsWith("HTTP 404");
-            await().atMost(Duration.ofSeconds(5))
+            await().atMost(Waits.seconds(5))
                     .until(() -> warnings.stream().anyMatch(w -> w.contains("secret-workflow")));
         } finally {
             routerLog.removeHandler(capture);
@@ -194,7 +195,7 @@ class ActionWebhookDeliveryTest {
         ObjectNode result = SampleResults.classification(conversation, "webhook-hint");
         events.publish(topics.classification(), result);
 
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Waits.seconds(20))
                 .until(() -> wireMock.findAll(postRequestedFor(urlEqualTo("/hints"))).size() == 1);
         LoggedRequest request = wireMock.findAll(postRequestedFor(urlEqualTo("/hints"))).get(0);
         assertSigned(request);
@@ -202,7 +203,7 @@ class ActionWebhookDeliveryTest {
         var hint = SampleResults.MAPPER.readTree(request.getBody());
         assertThat(hint.get("message").asText()).isEqualTo("webhook-hint for " + conversation);
         assertThat(hint.get("rule").asText()).isEqualTo("hint-webhook");
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey("agent-assist.hints", conversation).size() == 1);
+        await().atMost(Waits.seconds(20)).until(() -> events.readKey("agent-assist.hints", conversation).size() == 1);
         assertThat(events.readKey("agent-assist.hints", conversation).get(0).value()).isEqualTo(request.getBody());
     }
 }

@@ -6,6 +6,7 @@ import io.oprelay.events.TopicsConfig;
 import io.oprelay.routing.ResultEvents;
 import io.oprelay.routing.SampleResults;
 import io.oprelay.support.Api;
+import io.oprelay.support.Waits;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -96,10 +97,10 @@ class AgentAssistStreamAccessTest {
 
         try (SseClient agent = new SseClient(conversationStream(mine, token), null, Map.of());
              ResultEvents events = new ResultEvents(kafka)) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> agent.comments.stream()
+            await().atMost(Waits.seconds(5)).until(() -> agent.comments.stream()
                     .anyMatch(c -> c.startsWith("connected")));
             events.publish(topics.classification(), SampleResults.classification(mine, "angry"));
-            SseClient.Event hint = agent.next(5, TimeUnit.SECONDS);
+            SseClient.Event hint = agent.next(Waits.seconds(5).toMillis(), TimeUnit.MILLISECONDS);
             assertThat(hint).isNotNull();
             assertThat(SampleResults.MAPPER.readTree(hint.data()).get("conversationId").asText()).isEqualTo(mine);
         }
@@ -137,7 +138,7 @@ class AgentAssistStreamAccessTest {
         assertThat(expiresAt).isBetween(before, before.plusSeconds(3));
         String token = minted.extract().path("token");
 
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Waits.seconds(5)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertUnauthenticated(
                         SseClient.refusal(conversationStream(conversation, token), Map.of())));
     }

@@ -1,6 +1,7 @@
 package io.oprelay.actions;
 
 import io.oprelay.routing.SampleResults;
+import io.oprelay.support.Waits;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -35,7 +36,7 @@ class AgentAssistStreamCapTest {
 
     private SseClient connected(URI uri) throws Exception {
         SseClient client = new SseClient(uri, null);
-        await().atMost(Duration.ofSeconds(5)).until(() -> client.comments.stream()
+        await().atMost(Waits.seconds(5)).until(() -> client.comments.stream()
                 .anyMatch(c -> c.startsWith("connected")));
         return client;
     }
@@ -53,7 +54,7 @@ class AgentAssistStreamCapTest {
                     type -> assertThat(type).startsWith("application/problem+json"));
 
             first.close();
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Waits.seconds(10)).pollInterval(Duration.ofMillis(200))
                     .until(() -> SseClient.refusal(conversation(), SseClient.WITH_KEY) == null);
         } finally {
             first.close();

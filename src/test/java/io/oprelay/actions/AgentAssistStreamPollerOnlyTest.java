@@ -2,6 +2,7 @@ package io.oprelay.actions;
 
 import io.oprelay.routing.ResultEvents;
 import io.oprelay.routing.SampleResults;
+import io.oprelay.support.Waits;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -52,7 +53,7 @@ class AgentAssistStreamPollerOnlyTest {
              ResultEvents writer = new ResultEvents(kafka)) {
             writer.publishRaw(new ProducerRecord<>(actions.agentAssist().topic(), conversation,
                     hint.getBytes(StandardCharsets.UTF_8)));
-            SseClient.Event event = client.next(20, TimeUnit.SECONDS);
+            SseClient.Event event = client.next(Waits.seconds(20).toMillis(), TimeUnit.MILLISECONDS);
             assertThat(event).as("the hint arrives").isNotNull();
             assertThat(SampleResults.MAPPER.readTree(event.data()).path("rule").asText())
                     .isEqualTo("from-the-router-release");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.routing.ResultEvents;
 import io.oprelay.routing.SampleResults;
+import io.oprelay.support.Waits;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -50,7 +51,7 @@ class AgentAssistStreamRouterOnlyTest {
         try (SseClient client = SseClient.connected(uri, Duration.ofSeconds(10));
              ResultEvents writer = new ResultEvents(kafka)) {
             writer.publish(topics.classification(), SampleResults.classification(conversation, "angry"));
-            SseClient.Event event = client.next(30, TimeUnit.SECONDS);
+            SseClient.Event event = client.next(Waits.seconds(30).toMillis(), TimeUnit.MILLISECONDS);
             assertThat(event).as("the routed hint arrives").isNotNull();
             JsonNode hint = SampleResults.MAPPER.readTree(event.data());
             assertThat(hint.path("conversationId").asText()).isEqualTo(conversation);

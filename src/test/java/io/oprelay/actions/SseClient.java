@@ -2,6 +2,7 @@ package io.oprelay.actions;
 
 import io.oprelay.support.Api;
 
+import io.oprelay.support.Waits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +57,7 @@ final class SseClient implements AutoCloseable {
     static SseClient connected(URI uri, Duration timeout) throws Exception {
         SseClient client = new SseClient(uri, null);
         try {
-            org.awaitility.Awaitility.await().atMost(timeout)
+            org.awaitility.Awaitility.await().atMost(Waits.scaled(timeout))
                     .until(() -> client.comments.stream().anyMatch(c -> c.startsWith("connected")));
         } catch (RuntimeException e) {
             client.close();

@@ -5,6 +5,7 @@ import io.oprelay.simulator.Simulator;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
 import io.oprelay.support.KafkaBrokerResource;
+import io.oprelay.support.Waits;
 import io.oprelay.twilio.OutputFormat;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -67,7 +68,7 @@ class OperatorResultsResourceTest {
             assertThat(simulator.find(id)).isEmpty();
             given().get("/api/operator-results/" + id).then().statusCode(404);
             String topic = topics.forFormat(format);
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+            await().atMost(Waits.seconds(20)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
                 List<ConsumerRecord<String, byte[]>> deletions = CommittedReader
                         .readAll(KafkaBrokerResource.bootstrapServers(), List.of(topic)).stream()
                         .filter(r -> EventContract.header(r, "ce_type").endsWith(".deleted.v1"))

@@ -3,6 +3,7 @@ package io.oprelay.contract;
 import com.networknt.schema.Error;
 import io.oprelay.simulator.Simulator;
 import io.oprelay.support.KafkaBrokerResource;
+import io.oprelay.support.Waits;
 import io.oprelay.twilio.OutputFormat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -76,7 +77,7 @@ class ConsumerExampleTest {
         Path vendored = Path.of("target/contract/schemas");
         try (OperatorResultsConsumer first = new OperatorResultsConsumer(KafkaBrokerResource.bootstrapServers(), group,
                 ContractProfile.resultTopics(), seen, vendored, service)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
+            await().atMost(Waits.seconds(60)).until(() -> {
                 first.pollOnce(Duration.ofMillis(200), false); // handled, but stopped before committing
                 return service.created.keySet().containsAll(ids);
             });
@@ -84,7 +85,7 @@ class ConsumerExampleTest {
         int handledBefore = seen.size();
         try (OperatorResultsConsumer restarted = new OperatorResultsConsumer(KafkaBrokerResource.bootstrapServers(),
                 group, ContractProfile.resultTopics(), seen, vendored, service)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
+            await().atMost(Waits.seconds(30)).until(() -> {
                 restarted.pollOnce(Duration.ofMillis(200), true);
                 return restarted.repeats() >= handledBefore;
             });

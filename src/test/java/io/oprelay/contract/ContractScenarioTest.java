@@ -9,6 +9,7 @@ import io.oprelay.support.CommittedReader;
 import io.oprelay.support.ContractValidator;
 import io.oprelay.support.EventContract;
 import io.oprelay.support.KafkaBrokerResource;
+import io.oprelay.support.Waits;
 import io.oprelay.twilio.OutputFormat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -92,12 +93,12 @@ class ContractScenarioTest {
         Set<String> ids = Set.copyOf(simulator.ids());
 
         given().post("/api/feeds/default/sweep").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+        await().atMost(Waits.seconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
                 ceIds(ContractProfile.resultTopics()).containsAll(ids.stream()
                         .map(id -> id.equals(huge) ? id + ":oversize" : id).toList()));
         given().delete("/api/operator-results/" + deleted).then().statusCode(204);
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(Waits.seconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             assertThat(ceIds(ContractProfile.resultTopics())).contains(deleted + ":deleted");
             assertThat(ceIds(List.of(ContractProfile.HINTS)))
                     .contains(angry + ":angry-customer-hint", lowScore + ":low-score-escalation");

@@ -6,6 +6,7 @@ import io.oprelay.support.ContractValidator;
 import io.oprelay.support.LocalBrokers;
 import io.oprelay.support.RawHttp;
 import io.oprelay.support.RelayProcess;
+import io.oprelay.support.Waits;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -110,7 +111,7 @@ class ServedContractIT {
         }
         topics.remove("relay.feed-checkpoints");
         List<ConsumerRecord<String, byte[]>>[] records = new List[1];
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        await().atMost(Waits.seconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
             records[0] = CommittedReader.readAll(broker.bootstrapServers(), topics);
             return records[0].size() >= 25;
         });

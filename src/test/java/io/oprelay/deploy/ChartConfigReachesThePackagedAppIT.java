@@ -1,6 +1,7 @@
 package io.oprelay.deploy;
 
 import io.oprelay.support.KafkaBrokerResource;
+import io.oprelay.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,13 +70,13 @@ class ChartConfigReachesThePackagedAppIT {
                     + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build();
             HttpRequest feeds = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/feeds"))
                     .timeout(Duration.ofSeconds(5)).build();
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+            await().atMost(Waits.seconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .untilAsserted(() -> {
                         assertThat(relay.isAlive()).as("relay stopped:\n" + log(workDir)).isTrue();
                         HttpResponse<String> answer = http.send(ready, HttpResponse.BodyHandlers.ofString());
                         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
                     });
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Waits.seconds(30)).pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> assertThat(http.send(feeds, HttpResponse.BodyHandlers.ofString()).body())
                             .as("the simulator's backlog published").contains("\"lastSweepOutcome\":\"end of list\"")
                             .containsPattern("\"classification\":[1-9]"));

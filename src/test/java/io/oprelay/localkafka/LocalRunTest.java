@@ -5,6 +5,7 @@ import io.oprelay.support.CommittedReader;
 import io.oprelay.support.RawHttp;
 import io.oprelay.support.RelayTestProfiles;
 import io.oprelay.support.TestHttpPort;
+import io.oprelay.support.Waits;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -77,7 +78,7 @@ class LocalRunTest {
 
     @Test
     void becomesReadyOnTheEmbeddedBroker() {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        await().atMost(Waits.seconds(60)).untilAsserted(() ->
                 given().get("/q/health/ready").then().statusCode(200).body(containsString("UP")));
     }
 
@@ -86,7 +87,7 @@ class LocalRunTest {
         List<String> topics = List.of("intelligence.operator-results.classification",
                 "intelligence.operator-results.json", "intelligence.operator-results.text",
                 "intelligence.operator-results.extraction");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+        await().atMost(Waits.seconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             var records = CommittedReader.readAll("localhost:" + PORT, topics);
             assertThat(records.stream().map(r -> r.topic()).distinct()).containsExactlyInAnyOrderElementsOf(topics);
             Api.given().get("/api/feeds/default").then().statusCode(200)
@@ -130,7 +131,7 @@ class LocalRunTest {
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
+            await().atMost(Waits.seconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
                 return !seen.isEmpty();
             });

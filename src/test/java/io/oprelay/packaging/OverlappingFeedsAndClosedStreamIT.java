@@ -9,6 +9,7 @@ import io.oprelay.support.EventContract;
 import io.oprelay.support.LocalBrokers;
 import io.oprelay.support.RelayProcess;
 import io.oprelay.support.SimulatorClient;
+import io.oprelay.support.Waits;
 import io.oprelay.twilio.OutputFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,7 +111,7 @@ class OverlappingFeedsAndClosedStreamIT {
         List<String> topics = List.of(OutputFormat.values()).stream()
                 .map(format -> "intelligence.operator-results." + format.slug()).toList();
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(Waits.seconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             Map<String, Long> events = CommittedReader.readAll(broker.bootstrapServers(), topics).stream()
                     .collect(Collectors.groupingBy(r -> EventContract.header(r, "ce_id"), Collectors.counting()));
             assertThat(events.keySet()).isEqualTo(ids);

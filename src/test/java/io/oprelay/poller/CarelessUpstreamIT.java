@@ -10,6 +10,7 @@ import io.oprelay.support.LocalBrokers;
 import io.oprelay.support.RelayProcess;
 import io.oprelay.support.RelayTestProfiles;
 import io.oprelay.support.SimulatorClient;
+import io.oprelay.support.Waits;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -141,7 +142,7 @@ class CarelessUpstreamIT {
                                                                                   Set<String> expected,
                                                                                   Duration within) {
         Map<String, List<ConsumerRecord<String, byte[]>>>[] last = new Map[1];
-        await().atMost(within).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+        await().atMost(Waits.scaled(within)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             Map<String, List<ConsumerRecord<String, byte[]>>> byId = new HashMap<>();
             for (ConsumerRecord<String, byte[]> record : CommittedReader.readAll(bootstrap, TOPICS)) {
                 String id = EventContract.header(record, "ce_id").replaceFirst(":oversize$", "");

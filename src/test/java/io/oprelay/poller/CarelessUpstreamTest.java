@@ -10,6 +10,7 @@ import io.oprelay.support.CarelessResults;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
 import io.oprelay.support.KafkaBrokerResource;
+import io.oprelay.support.Waits;
 import io.oprelay.twilio.OperatorResultParser;
 import io.oprelay.twilio.OutputFormat;
 import io.quarkus.test.junit.QuarkusTest;
@@ -95,7 +96,7 @@ class CarelessUpstreamTest {
     private static Map<String, List<ConsumerRecord<String, byte[]>>> awaitPublished(Set<String> ids) {
         given().post("/api/feeds/default/sweep");
         Map<String, List<ConsumerRecord<String, byte[]>>>[] last = new Map[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(Waits.seconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             last[0] = publishedByResult();
             assertThat(last[0].keySet()).containsAll(ids);
         });
@@ -161,7 +162,7 @@ class CarelessUpstreamTest {
     /** The one committed record of the result topics whose {@code ce_id} is {@code eventId}, once it is there. */
     private static ConsumerRecord<String, byte[]> awaitEvent(String eventId) {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(Waits.seconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             found.clear();
             for (ConsumerRecord<String, byte[]> record : CommittedReader.readAll(
                     KafkaBrokerResource.bootstrapServers(), resultTopics())) {
@@ -184,7 +185,7 @@ class CarelessUpstreamTest {
         bare.remove("dateCreated");
         byte[] json = bare.toString().getBytes(StandardCharsets.UTF_8);
         String id = bare.path("id").asText();
-        await().atMost(Duration.ofSeconds(60)).until(() -> poller.runsHere("default"));
+        await().atMost(Waits.seconds(60)).until(() -> poller.runsHere("default"));
 
         PollerService.PushResult pushed = poller.push(List.of(new OperatorResultParser().parseOne(json)),
                 Duration.ofSeconds(10), Integer.MAX_VALUE);
@@ -219,7 +220,7 @@ class CarelessUpstreamTest {
         try (Admin admin = clients.admin("test-topic-limits")) {
             List<ConfigResource> resources = resultTopics().stream()
                     .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            await().atMost(Waits.seconds(30)).untilAsserted(() -> {
                 var configs = admin.describeConfigs(resources).all().get(10, TimeUnit.SECONDS);
                 assertThat(configs).hasSize(resources.size());
                 configs.values().forEach(config -> assertThat(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value())

@@ -8,6 +8,7 @@ import io.oprelay.support.RuleExecutionWebhooks;
 import io.oprelay.support.SimulatorClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oprelay.support.Waits;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -110,7 +111,7 @@ class CrashAndFailoverIT {
 
     private static void assertExactlyOnce(List<String> topics, Set<String> expected, Duration within) {
         Map<String, Integer>[] counts = new Map[1];
-        await().atMost(within).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+        await().atMost(Waits.scaled(within)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             counts[0] = countsById(topics);
             assertThat(counts[0].keySet()).containsAll(expected);
         });
@@ -135,12 +136,12 @@ class CrashAndFailoverIT {
                 for (int kill = 0; kill < 3; kill++) {
                     int threshold = Math.min(11_000, countsById(topics).size() + 800 + random.nextInt(2_000));
                     relay.start();
-                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                    await().atMost(Waits.seconds(120)).pollInterval(Duration.ofMillis(100))
                             .until(() -> countsById(topics).size() >= threshold);
                     // Killed the moment a transaction is seen open (records past the last stable offset), or at
                     // the end of the wait: fetching, staging or inside a commit.
-                    long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(5))
+                    long giveUp = System.nanoTime() + Waits.seconds(20).toNanos();
+                    await().atMost(Waits.seconds(40)).pollInterval(Duration.ofMillis(5))
                             .until(() -> System.nanoTime() > giveUp || openTransaction(admin, topics));
                     relay.kill();
                 }
@@ -183,7 +184,7 @@ class CrashAndFailoverIT {
             twilio.add(50);
             assertExactlyOnce(topics, twilio.allIds(), Duration.ofSeconds(6));
             RelayProcess[] active = new RelayProcess[1];
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
+            await().atMost(Waits.seconds(30)).until(() -> {
                 boolean a = owns(first);
                 boolean b = owns(second);
                 active[0] = a ? first : second;
@@ -202,10 +203,10 @@ class CrashAndFailoverIT {
             // standby can have published it) is on this test's topics, committed. That takes the session timeout
             // (6 s) for the group to notice the death, a rebalance, the fencing and checkpoint restore, and the
             // first sweep's commit: measured 9 to 16 s on two cores shared with other builds.
-            await().atMost(TAKEOVER).pollInterval(Duration.ofMillis(200))
+            await().atMost(Waits.scaled(TAKEOVER)).pollInterval(Duration.ofMillis(200))
                     .until(() -> countsById(topics).keySet().stream().anyMatch(createdAfterTheKill::contains));
             Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
-            assertThat(takeover).isLessThan(TAKEOVER);
+            assertThat(takeover).isLessThan(Waits.scaled(TAKEOVER));
             assertThat(owns(standby)).isTrue();
             assertExactlyOnce(topics, twilio.allIds(), Duration.ofSeconds(60));
         }

@@ -9,6 +9,7 @@ import io.oprelay.support.HeldWebhook;
 import io.oprelay.support.RelayProcess;
 import io.oprelay.support.LocalBrokers;
 import io.oprelay.support.SimulatorClient;
+import io.oprelay.support.Waits;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -81,14 +82,14 @@ class KafkaOutageIT {
                 // A router batch inside its transaction when Kafka goes: its webhooks wait until Kafka is gone.
                 webhook.hold();
                 twilio.add(100);
-                await().atMost(Duration.ofSeconds(30)).until(() -> webhook.waiting() > 0);
+                await().atMost(Waits.seconds(30)).until(() -> webhook.waiting() > 0);
                 broker.stop();
                 long stoppedAt = System.nanoTime();
                 twilio.add(300);
                 Set<String> all = twilio.allIds();
                 assertThat(all).hasSize(1900);
 
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                await().atMost(Waits.seconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                     HttpResponse<String> ready = relay.get("/q/health/ready");
                     assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
                     assertThat(ready.body()).as("readiness names the failing part")
@@ -99,7 +100,7 @@ class KafkaOutageIT {
                 // Longer than the router's max.block.ms and its transaction timeout: the commit of the held batch
                 // times out, initTransactions() times out, and the worker rides it out: liveness stays UP.
                 Duration outage = TRANSACTION_TIMEOUT.plus(MAX_BLOCK);
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                await().atMost(Waits.seconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                     assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isGreaterThan(outage);
                     assertThat(routerKafkaFailures(relay)).as("the router met Kafka's failures").isPositive();
                     HttpResponse<String> live = relay.get("/q/health/live");
@@ -151,7 +152,7 @@ class KafkaOutageIT {
 
     /** Each CLASSIFICATION result committed has one hint, each JSON result one command, read_committed. */
     private static void awaitRoutedExactlyOnce(String bootstrap, Duration within) {
-        await().atMost(within).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+        await().atMost(Waits.scaled(within)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             Set<String> classification = idsOn(bootstrap, TOPICS.get(0));
             Set<String> json = idsOn(bootstrap, TOPICS.get(1));
             Map<String, Integer> hints = CommittedReader.countByField(bootstrap, HINTS, "resultId");
@@ -183,7 +184,7 @@ class KafkaOutageIT {
 
     private static void awaitPublishedExactlyOnce(String bootstrap, Set<String> expected, Duration within) {
         Map<String, Integer>[] counts = new Map[1];
-        await().atMost(within).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+        await().atMost(Waits.scaled(within)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             counts[0] = new HashMap<>();
             for (ConsumerRecord<String, byte[]> record : CommittedReader.readAll(bootstrap, TOPICS)) {
                 counts[0].merge(EventContract.header(record, "ce_id"), 1, Integer::sum);

@@ -3,6 +3,7 @@ package io.oprelay.poller;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.simulator.FaultSettings;
 import io.oprelay.simulator.Simulator;
+import io.oprelay.support.Waits;
 import io.oprelay.twilio.SortOrder;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
@@ -61,7 +62,7 @@ class PollerTest {
         given().post("/api/feeds/default/sweep");
         Map<String, Integer> counts = new HashMap<>();
         List<ConsumerRecord<String, byte[]>>[] last = new List[1];
-        await().atMost(within).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(Waits.scaled(within)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             last[0] = committed();
             counts.clear();
             for (ConsumerRecord<String, byte[]> record : last[0]) {
@@ -98,7 +99,7 @@ class PollerTest {
         awaitEverySimulatorResultExactlyOnce(Duration.ofSeconds(120));
         List<String> fresh = simulator.add(25);
         given().post("/api/feeds/default/sweep").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+        await().atMost(Waits.seconds(12)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
                 assertThat(committed().stream().map(r -> EventContract.header(r, "ce_id")))
                         .containsAll(fresh));
     }

@@ -13,6 +13,7 @@ import io.oprelay.simulator.Simulator;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
 import io.oprelay.support.KafkaBrokerResource;
+import io.oprelay.support.Waits;
 import io.oprelay.twilio.ListQuery;
 import io.oprelay.twilio.OperatorResultsApi;
 import io.oprelay.twilio.OutputFormat;
@@ -78,9 +79,9 @@ class RetentionAfterCommitTest {
             String missing = "intelligence_operatorresult_01aaaaaaaaaaaaaaaaaaaaaaab";
             double goneBefore = count("gone");
             worker.afterCommit(List.of(ids.get(0), missing, ids.get(1), ids.get(2)));
-            await().atMost(Duration.ofSeconds(20))
+            await().atMost(Waits.seconds(20))
                     .until(() -> ids.stream().allMatch(id -> simulator.find(id).isEmpty()) && worker.queued() == 0);
-            await().atMost(Duration.ofSeconds(5)).until(() -> count("gone") >= goneBefore + 1);
+            await().atMost(Waits.seconds(5)).until(() -> count("gone") >= goneBefore + 1);
         } finally {
             worker.stop();
         }
@@ -121,7 +122,7 @@ class RetentionAfterCommitTest {
                             Arrays.stream(OutputFormat.values()).map(topics::forFormat).toList()).stream()
                     .map(r -> EventContract.header(r, "ce_id")).filter(committedIds::contains).toList();
             assertThat(onTopics).containsAll(committedIds);
-            await().atMost(Duration.ofSeconds(20))
+            await().atMost(Waits.seconds(20))
                     .until(() -> committedIds.stream().allMatch(id -> simulator.find(id).isEmpty()));
 
             intruder.open();
@@ -129,7 +130,7 @@ class RetentionAfterCommitTest {
             CompletableFuture<PushOutcome> aborted = runner.push(failed, Integer.MAX_VALUE);
             assertThatThrownBy(() -> aborted.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOfAny(FencedException.class, PublishFailedException.class);
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> failed.stream()
+            await().during(Duration.ofSeconds(3)).atMost(Waits.seconds(5)).until(() -> failed.stream()
                     .allMatch(result -> simulator.find(result.id()).isPresent()) && worker.queued() == 0);
         } finally {
             runner.stop();

@@ -3,6 +3,7 @@ package io.oprelay.routing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.oprelay.actions.EndpointHealth;
 import io.oprelay.actions.WebhookSender;
+import io.oprelay.support.Waits;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -53,9 +54,9 @@ final class IsolatedRouter implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         worker.stop();
-        if (!worker.awaitStopped(Duration.ofSeconds(5))) {
+        if (!worker.awaitStopped(Waits.seconds(5))) {
             worker.halt();
-            worker.awaitStopped(Duration.ofSeconds(5));
+            worker.awaitStopped(Waits.seconds(5));
         }
     }
 }

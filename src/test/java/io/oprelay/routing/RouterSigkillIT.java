@@ -5,6 +5,7 @@ import io.oprelay.support.CommittedReader;
 import io.oprelay.support.HeldWebhook;
 import io.oprelay.support.LocalBrokers;
 import io.oprelay.support.RelayProcess;
+import io.oprelay.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,7 @@ class RouterSigkillIT {
                 results.publish(RESULTS, batch);
             }
             // The batch is inside its transaction: hints written (read_uncommitted sees them), none committed.
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            await().atMost(Waits.seconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
                 assertThat(webhook.waiting()).isPositive();
                 assertThat(CommittedReader.readAll(bootstrap, List.of(HINTS), "read_uncommitted")).isNotEmpty();
             });
@@ -68,11 +69,11 @@ class RouterSigkillIT {
             try (RelayProcess second = router("router-b", bootstrap, webhook).start()
                     .awaitReady(Duration.ofSeconds(60))) {
                 long readyAt = System.nanoTime();
-                await().atMost(BOUND).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                await().atMost(Waits.scaled(BOUND)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                         assertThat(CommittedReader.countByField(bootstrap, HINTS, "resultId").keySet())
                                 .containsAll(expected));
                 Duration took = Duration.ofNanos(System.nanoTime() - readyAt);
-                assertThat(took).as("well under the 60 s transaction timeout").isLessThan(BOUND);
+                assertThat(took).as("well under the 60 s transaction timeout").isLessThan(Waits.scaled(BOUND));
 
                 Map<String, Integer> hints = CommittedReader.countByField(bootstrap, HINTS, "resultId");
                 assertThat(hints.keySet()).isEqualTo(expected);

@@ -2,6 +2,7 @@ package io.oprelay.routing;
 
 import io.oprelay.kafka.KafkaClients;
 import io.oprelay.supervision.Supervisor;
+import io.oprelay.support.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
@@ -36,11 +37,11 @@ class RouterSlotsTest {
         RouterSlots second = slots(run, "second");
         try {
             first.start(supervisor);
-            Optional<String> firstId = first.await(Duration.ofSeconds(30));
+            Optional<String> firstId = first.await(Waits.seconds(30));
             assertThat(firstId).contains(run + "-0");
 
             second.start(supervisor);
-            Optional<String> secondId = second.await(Duration.ofSeconds(30));
+            Optional<String> secondId = second.await(Waits.seconds(30));
             assertThat(secondId).as("the other slot, never the one in use").contains(run + "-1");
             assertThat(first.holds(firstId.get())).isTrue();
             assertThat(second.holds(firstId.get())).isFalse();
@@ -50,7 +51,7 @@ class RouterSlotsTest {
             first.released(firstId.get());
             first.close();
             second.released(secondId.get());
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            await().atMost(Waits.seconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
                 Optional<String> next = second.await(Duration.ofMillis(100));
                 second.released(next.orElse(""));
                 assertThat(next).contains(run + "-0");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.oprelay.actions.EndpointHealth;
 import io.oprelay.actions.WebhookSender;
+import io.oprelay.support.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.inject.Inject;
@@ -75,21 +76,21 @@ class RoutingCrashRecoveryTest {
         RouterWorker first = worker(engine, input, run, "first");
         first.start();
         // The first instance is stuck on the stalled webhook, inside a transaction holding routed records.
-        await().atMost(Duration.ofSeconds(30))
+        await().atMost(Waits.seconds(30))
                 .until(() -> wireMock.findAll(postRequestedFor(urlEqualTo(stallPath))).size() == 1);
         try (ResultEvents reader = new ResultEvents(parts.kafka())) {
-            await().atMost(Duration.ofSeconds(10)).until(() ->
+            await().atMost(Waits.seconds(10)).until(() ->
                     count(reader.read("agent-assist.hints", r -> ids.contains(resultId(r)), false))
                             > count(reader.read("agent-assist.hints", r -> ids.contains(resultId(r)), true)));
         }
         first.halt();
-        assertThat(first.awaitStopped(Duration.ofSeconds(10))).isTrue();
+        assertThat(first.awaitStopped(Waits.seconds(10))).isTrue();
 
         wireMock.stubFor(post(urlEqualTo(stallPath)).willReturn(aResponse().withStatus(200)));
         RouterWorker second = worker(engine, input, run, "second");
         second.start();
         try (ResultEvents reader = new ResultEvents(parts.kafka())) {
-            await().atMost(Duration.ofSeconds(60)).until(() ->
+            await().atMost(Waits.seconds(60)).until(() ->
                     count(reader.read("workflow.actions", r -> ids.contains(resultId(r)), true)) == 60
                             && count(reader.read("agent-assist.hints", r -> ids.contains(resultId(r)), true)) == 60);
             List<ConsumerRecord<String, byte[]>> hints = reader.read("agent-assist.hints",
@@ -105,7 +106,7 @@ class RoutingCrashRecoveryTest {
                     .isGreaterThan(60);
         } finally {
             second.stop();
-            second.awaitStopped(Duration.ofSeconds(15));
+            second.awaitStopped(Waits.seconds(15));
         }
         assertThat(wireMock.findAll(postRequestedFor(urlEqualTo(stallPath))))
                 .as("the webhook is at least once: called again after the crash, with the same key")

@@ -3,6 +3,7 @@ package io.oprelay.routing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.oprelay.events.CloudEventHeaders;
+import io.oprelay.support.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,7 +49,7 @@ class RoutingPoisonRecordTest {
             String next = SampleResults.conversationId();
             events.publish(router.input, poison, SampleResults.classification(next, "angry"));
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> events.readKey(HINTS, next).size() == 1);
+            await().atMost(Waits.seconds(20)).until(() -> events.readKey(HINTS, next).size() == 1);
             List<ConsumerRecord<String, byte[]>> dead = events.read(router.deadLetters, r -> true, true);
             assertThat(dead).hasSize(1);
             assertThat(ResultEvents.header(dead.get(0), CloudEventHeaders.ID)).isEqualTo(poison.get("id").asText());

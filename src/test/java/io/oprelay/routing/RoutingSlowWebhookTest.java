@@ -1,6 +1,7 @@
 package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oprelay.support.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,7 +44,7 @@ class RoutingSlowWebhookTest {
                 events.publish(router.input, slow, SampleResults.classification(next, "angry"));
 
                 // Two attempts of at most 1 s each and a short back-off: well within 15 s.
-                List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(15))
+                List<ConsumerRecord<String, byte[]>> dead = await().atMost(Waits.seconds(15))
                         .until(() -> events.read(router.deadLetters, r -> true, true), list -> !list.isEmpty());
                 assertThat(dead).hasSize(1);
                 assertThat(ResultEvents.header(dead.get(0), DeadLetters.RULE)).isEqualTo("slow-receiver");
@@ -53,7 +54,7 @@ class RoutingSlowWebhookTest {
                         .isEqualTo(slow.get("id").asText());
                 assertThat(events.readKey("agent-assist.hints", next)).as("the next record was routed").hasSize(1);
                 assertThat(endpoint.requests()).isEqualTo(2);
-                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(endpoint.closedByClient())
+                await().atMost(Waits.seconds(5)).untilAsserted(() -> assertThat(endpoint.closedByClient())
                         .as("each stalled connection is closed by the relay, not left reading").isEqualTo(2));
                 assertThat(router.worker.isRunning()).isTrue();
             }

@@ -6,6 +6,7 @@ import io.oprelay.support.CommittedReader;
 import io.oprelay.support.LocalBrokers;
 import io.oprelay.support.RelayProcess;
 import io.oprelay.support.SimulatorClient;
+import io.oprelay.support.Waits;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,7 +62,7 @@ class SimulatorNullProfileIdsIT {
             assertThat(served.values()).allSatisfy(json -> assertThat(json).contains("\"profileId\":null"));
             assertThat(MAPPER.readTree(relay.get(FAULTS).body()).path("nullProfileIds").asBoolean()).isTrue();
 
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            await().atMost(Waits.seconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 Map<String, String> published = new HashMap<>();
                 for (ConsumerRecord<String, byte[]> record : CommittedReader.readAll(kafka.bootstrap(), TOPICS)) {
                     String value = new String(record.value(), StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package io.oprelay.supervision;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.oprelay.support.Waits;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +67,7 @@ class SupervisorTest {
             release.await();
         });
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 4);
+        await().atMost(Waits.seconds(10)).until(() -> runs.get() == 4);
         assertThat(worker.state()).isEqualTo(Supervised.State.RUNNING);
         assertThat(worker.restarts()).isEqualTo(3);
         assertThat(worker.lastFailure()).isEqualTo("IllegalStateException");
@@ -100,7 +101,7 @@ class SupervisorTest {
             runs.incrementAndGet();
             throw new IllegalStateException("boom");
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> worker.state() == Supervised.State.RESTARTING);
+        await().atMost(Waits.seconds(5)).until(() -> worker.state() == Supervised.State.RESTARTING);
         worker.stop();
         assertThat(worker.join(Duration.ofSeconds(5))).isTrue();
         assertThat(runs).hasValue(1);
@@ -121,7 +122,7 @@ class SupervisorTest {
             }
             hold.await();
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 3);
+        await().atMost(Waits.seconds(5)).until(() -> runs.get() == 3);
         HealthCheckResponse afterTwo = liveness.call();
         assertThat(afterTwo.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
         assertThat(afterTwo.getData().orElseThrow()).containsKey("dies-twice");
@@ -129,7 +130,7 @@ class SupervisorTest {
         Supervised hopeless = supervisor.start("test", "always-dies", () -> {
             throw new IllegalStateException("boom");
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> hopeless.restarts() >= 3);
+        await().atMost(Waits.seconds(5)).until(() -> hopeless.restarts() >= 3);
         HealthCheckResponse keepsDying = liveness.call();
         assertThat(keepsDying.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(keepsDying.getData().orElseThrow().get("always-dies").toString()).contains("IllegalStateException");

@@ -52,10 +52,11 @@ public final class CommittedReader {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Duration limit = Waits.seconds(60);
+            long deadline = System.nanoTime() + limit.toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read the topics to their end within 60 s");
+                    throw new AssertionError("could not read the topics to their end within " + limit);
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }

@@ -60,31 +60,32 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     /** Waits until {@code /q/health/ready} answers 200. */
-    public RelayProcess awaitReady(Duration timeout) throws InterruptedException {
+    public RelayProcess awaitReady(Duration timeout) {
         return awaitHealth("/q/health/ready", timeout);
     }
 
     /** Waits until {@code /q/health/live} answers 200: the process serves HTTP, whether Kafka or Twilio are up. */
-    public RelayProcess awaitLive(Duration timeout) throws InterruptedException {
+    public RelayProcess awaitLive(Duration timeout) {
         return awaitHealth("/q/health/live", timeout);
     }
 
-    private RelayProcess awaitHealth(String path, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + "; log: " + tail());
-            }
-            try {
-                if (get(path).statusCode() == 200) {
-                    return this;
+    private RelayProcess awaitHealth(String path, Duration timeout) {
+        Duration bound = Waits.scaled(timeout);
+        try {
+            org.awaitility.Awaitility.await().atMost(bound).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError(name + " exited with " + process.exitValue() + "; log: " + tail());
                 }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+                try {
+                    return get(path).statusCode() == 200;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+            return this;
+        } catch (org.awaitility.core.ConditionTimeoutException late) {
+            throw new AssertionError(name + " not ready within " + bound + "; log: " + tail(), late);
         }
-        throw new AssertionError(name + " not ready within " + timeout + "; log: " + tail());
     }
 
     /** Ends the process at once, as a crash or an OOM kill would. */

@@ -28,7 +28,7 @@ public final class RuleExecutionWebhooks {
 
     /** Waits until the default feed runs on this app and has left its start, so pushed results are published here. */
     public static void awaitDefaultFeedRunsHere(PollerService poller) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> poller.runsHere("default")
+        await().atMost(Waits.seconds(60)).until(() -> poller.runsHere("default")
                 && poller.status("default").map(s -> s.state() != FeedStatus.State.STARTING).orElse(false));
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oprelay.support.LocalBrokers;
 import io.oprelay.support.RelayProcess;
 import io.oprelay.support.SimulatorClient;
+import io.oprelay.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,13 +52,13 @@ class RejectedCredentialsIT {
                     type -> assertThat(type).startsWith("application/problem+json"));
             assertThat(fetch.body()).contains("relay.twilio.password").doesNotContain(WRONG_PASSWORD);
 
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            await().atMost(Waits.seconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 JsonNode feed = MAPPER.readTree(relay.get("/api/feeds/default").body());
                 assertThat(feed.path("twilioCredentialsRejected").asBoolean()).as(feed.toString()).isTrue();
                 assertThat(feed.path("lastError").asText()).contains("401");
             });
             // Several probes after the rejections: the pod stays ready, and the poller's check says what to fix.
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+            await().during(Duration.ofSeconds(3)).atMost(Waits.seconds(10)).pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> {
                         HttpResponse<String> ready = relay.get("/q/health/ready");
                         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
