@@ -9,11 +9,11 @@ import io.oprelay.simulator.Simulator;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
 import io.oprelay.support.KafkaBrokerResource;
+import io.oprelay.support.Meters;
 import io.oprelay.support.RawHttp;
 import io.oprelay.support.RuleExecutionWebhooks;
 import io.oprelay.support.Waits;
 import io.oprelay.twilio.OutputFormat;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -255,12 +255,10 @@ class RuleExecutionWebhookTest {
     }
 
     private double webhookRequests(String outcome) {
-        Counter counter = registry.find("relay.webhook.requests").tag("outcome", outcome).counter();
-        return counter == null ? 0 : counter.count();
+        return Meters.count(registry, "relay.webhook.requests", "outcome", outcome);
     }
 
     private double publishedByWebhook() {
-        return registry.find("relay.results.published").tag("path", "webhook").tag("feed", "default").counters()
-                .stream().mapToDouble(Counter::count).sum();
+        return Meters.count(registry, "relay.results.published", "path", "webhook", "feed", "default");
     }
 }
