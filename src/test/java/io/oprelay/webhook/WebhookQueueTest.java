@@ -1,5 +1,6 @@
 package io.oprelay.webhook;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.poller.FeedStatus;
 import io.oprelay.poller.PollerService;
@@ -8,6 +9,8 @@ import io.oprelay.simulator.Simulator;
 import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
 import io.oprelay.support.KafkaBrokerResource;
+import io.oprelay.support.Meters;
+import io.oprelay.support.Waits;
 import io.oprelay.twilio.OutputFormat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -55,13 +58,15 @@ class WebhookQueueTest {
     @Inject
     Simulator simulator;
     @Inject
+    MeterRegistry registry;
+    @Inject
     PollerService poller;
     @Inject
     TopicsConfig topics;
 
     @BeforeEach
     void defaultFeedIsIdle() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> poller.runsHere("default")
+        await().atMost(Waits.seconds(60)).until(() -> poller.runsHere("default")
                 && poller.status("default").map(s -> s.state() == FeedStatus.State.IDLE).orElse(false));
     }
 
@@ -74,12 +79,12 @@ class WebhookQueueTest {
     private void holdTheLoopInASlowPage() {
         simulator.setFaults(new FaultSettings(0, 0, 1, SLOW_PAGE_MS, 0, 0, 0, null));
         given().post("/api/feeds/default/sweep").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(10)).until(() -> poller.status("default")
+        await().atMost(Waits.seconds(10)).until(() -> poller.status("default")
                 .map(s -> s.state() == FeedStatus.State.SWEEPING).orElse(false));
     }
 
     private void sweepAgainAtFullSpeed() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> poller.status("default")
+        await().atMost(Waits.seconds(30)).until(() -> poller.status("default")
                 .map(s -> s.state() == FeedStatus.State.IDLE).orElse(false));
         simulator.resetFaults();
         given().post("/api/feeds/default/sweep").then().statusCode(202);
@@ -93,7 +98,7 @@ class WebhookQueueTest {
     }
 
     private void publishedOnceEachByThePoller(List<String> ids) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+        await().atMost(Waits.seconds(30)).pollInterval(Duration.ofMillis(300))
                 .until(() -> eventsOf(ids).size() >= ids.size());
         List<ConsumerRecord<String, byte[]>> events = eventsOf(ids);
         assertThat(events.stream().map(r -> EventContract.header(r, "ce_id")).toList())
@@ -105,6 +110,7 @@ class WebhookQueueTest {
     void aWebhookThatTimedOutIsNotPublishedLateAndThePollerPublishesItsResultsOnce() {
         holdTheLoopInASlowPage();
         List<String> ids = simulator.add(2);
+        double abandonedBefore = Meters.count(registry, "relay.poller.push.abandoned", "feed", "default");
 
         Response answer = postSigned(body(simulator, ids));
         assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(503);
@@ -113,6 +119,8 @@ class WebhookQueueTest {
 
         sweepAgainAtFullSpeed();
         publishedOnceEachByThePoller(ids);
+        assertThat(Meters.count(registry, "relay.poller.push.abandoned", "feed", "default") - abandonedBefore)
+                .as("the one webhook that timed out").isEqualTo(1.0);
         RestAssured.given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("relay_poller_push_abandoned_total{feed=\"default\"}"));
     }
@@ -122,6 +130,8 @@ class WebhookQueueTest {
         holdTheLoopInASlowPage();
         List<String> first = simulator.add(2);
         List<String> second = simulator.add(2);
+        double queueFullBefore = Meters.count(registry, "relay.webhook.requests", "outcome", "queue_full");
+        double refusedBefore = Meters.count(registry, "relay.poller.push.refused", "feed", "default");
 
         List<CompletableFuture<Response>> posts = new ArrayList<>();
         for (List<String> ids : List.of(first, second)) {
@@ -135,6 +145,10 @@ class WebhookQueueTest {
         });
         assertThat(answers).as("one webhook found the queue full")
                 .filteredOn(answer -> answer.asString().contains("too many webhook results")).hasSize(1);
+        assertThat(Meters.count(registry, "relay.webhook.requests", "outcome", "queue_full") - queueFullBefore)
+                .as("queue_full counted for the one webhook").isEqualTo(1.0);
+        assertThat(Meters.count(registry, "relay.poller.push.refused", "feed", "default") - refusedBefore)
+                .as("the one refused push").isEqualTo(1.0);
         RestAssured.given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("relay_webhook_requests_total{outcome=\"queue_full\"}"))
                 .body(containsString("relay_poller_push_refused_total{feed=\"default\"}"));
