@@ -1,6 +1,7 @@
 package io.oprelay.deploy;
 
 import io.oprelay.support.KafkaBrokerResource;
+import io.oprelay.support.RelayTestProfiles;
 import io.oprelay.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,8 +49,8 @@ class ChartConfigReachesThePackagedAppIT {
 
     @Test
     void theSimulatorValueSetGivesAReadyRelayThatPublishesOnThePortsItSets(@TempDir Path workDir) throws Exception {
-        int port = freePort();
-        int managementPort = freePort();
+        int port = RelayTestProfiles.freePortPair();
+        int managementPort = port + 1;
         String properties = HelmChart.render("simulator", Map.of("containerPort", port, "managementPort", managementPort))
                 .one("ConfigMap").path("data").path("application.properties").asText();
         Files.createDirectories(workDir.resolve("config"));
@@ -91,12 +91,6 @@ class ChartConfigReachesThePackagedAppIT {
             return Files.readString(workDir.resolve("relay.log"));
         } catch (IOException e) {
             return e.toString();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -33,8 +33,9 @@ public final class RelayProcess implements AutoCloseable {
 
     public RelayProcess(String name, Map<String, String> settings) throws IOException {
         this.name = name;
-        this.port = RelayTestProfiles.freePort();
-        this.managementPort = RelayTestProfiles.freePort();
+        // Two distinct ports: the pair cannot hand out the same port twice as two separate picks could.
+        this.port = RelayTestProfiles.freePortPair();
+        this.managementPort = port + 1;
         this.settings = settings;
         this.log = Files.createTempFile("relay-" + name + "-", ".log");
     }

@@ -1,7 +1,6 @@
 package io.oprelay.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
 /** Helpers shared by test profiles. */
@@ -16,14 +15,6 @@ public final class RelayTestProfiles {
      */
     public static int freePortPair() {
         return freeBelowEphemeralRange(2);
-    }
-
-    /**
-     * A port free on loopback for a server the test starts later (the {@code @QuarkusTest} HTTP port), taken below the
-     * kernel's ephemeral range for the same reason as {@link #freePortPair()}.
-     */
-    public static int freeServerPort() {
-        return freeBelowEphemeralRange(1);
     }
 
     private static int freeBelowEphemeralRange(int consecutive) {
@@ -59,13 +50,12 @@ public final class RelayTestProfiles {
         }
     }
 
-    /** A TCP port free on loopback right now. */
+    /**
+     * A TCP port free on loopback right now, for a server a test starts later (the {@code @QuarkusTest} app, a packaged
+     * relay): taken below the kernel's ephemeral range, like {@link #freePortPair()}, so that no client connection can
+     * grab it before the server binds it.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return freeBelowEphemeralRange(1);
     }
 }

@@ -26,7 +26,7 @@ public class TestHttpPort implements QuarkusTestResourceLifecycleManager {
         if (fixed != null && !fixed.isBlank()) {
             return Integer.parseInt(fixed.trim());
         }
-        return RelayTestProfiles.freeServerPort();
+        return RelayTestProfiles.freePort();
     }
 
     @Override
