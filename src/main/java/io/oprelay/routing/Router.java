@@ -1,10 +1,11 @@
 package io.oprelay.routing;
 
-import io.oprelay.actions.ActionsConfig;
-import io.oprelay.actions.WebhookSender;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.kafka.KafkaClients;
+import io.oprelay.routing.spi.ActionType;
+import io.oprelay.routing.spi.Deliveries;
 import io.oprelay.supervision.Supervisor;
+import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -37,17 +38,17 @@ public class Router {
 
     private final RoutingConfig config;
     private final TopicsConfig topics;
-    private final ActionsConfig actions;
+    private final List<ActionType> actions;
     private final RuleBook ruleBook;
-    private final WebhookSender sender;
+    private final Deliveries sender;
     private final RoutingMetrics metrics;
     private final Map<String, Object> kafka;
     private final KafkaClients clients;
     private final Supervisor supervisor;
     private final List<RouterWorker> workers = new CopyOnWriteArrayList<>();
 
-    public Router(RoutingConfig config, TopicsConfig topics, ActionsConfig actions, RuleBook ruleBook,
-                  WebhookSender sender, RoutingMetrics metrics,
+    public Router(RoutingConfig config, TopicsConfig topics, @All List<ActionType> actions, RuleBook ruleBook,
+                  Deliveries sender, RoutingMetrics metrics,
                   @Identifier("default-kafka-broker") Map<String, Object> kafka, KafkaClients clients,
                   Supervisor supervisor) {
         this.clients = clients;
@@ -69,8 +70,7 @@ public class Router {
     /** After the embedded broker of the local run (which starts first of all) and before the default observers. */
     void onStart(@Observes @Priority(Integer.MIN_VALUE + 1000) StartupEvent event) {
         List<String> all = new ArrayList<>(consumedTopics());
-        all.add(actions.agentAssist().topic());
-        all.add(actions.workflow().topic());
+        actions.forEach(action -> all.addAll(action.topics()));
         all.add(config.deadLetterTopic());
         RoutingTopics.ensure(kafka, all, topics.partitions(), topics.replicationFactor(), topics.maxMessageBytes());
         RoutingTopics.ensure(kafka, List.of(config.slots().topic()), config.slots().count(),

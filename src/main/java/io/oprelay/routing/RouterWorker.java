@@ -1,9 +1,8 @@
 package io.oprelay.routing;
 
-import io.oprelay.actions.Delivery;
-import io.oprelay.actions.DeliveryResult;
-import io.oprelay.actions.EndpointHealth;
-import io.oprelay.actions.WebhookSender;
+import io.oprelay.routing.spi.Deliveries;
+import io.oprelay.routing.spi.Delivery;
+import io.oprelay.routing.spi.DeliveryResult;
 import io.oprelay.supervision.Supervised;
 import io.oprelay.supervision.Supervisor;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -50,7 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * consumer offsets commit together, so a read_committed reader sees every Kafka action exactly once whatever crashes.
  * Webhooks of the batch run concurrently before the commit (at least once, same {@code Idempotency-Key} on replay);
  * a delivery that fails after its retries becomes a dead letter in the same transaction and the batch moves on. The
- * wait for them is bounded by {@link WebhookSender#longestDelivery()}, so no receiver can hold a partition.
+ * wait for them is bounded by {@link Deliveries#longestDelivery()}, so no receiver can hold a partition.
  *
  * <p>The worker routes only while it holds a transactional id ({@link TransactionalIdClaim}). Kafka failures are
  * handled where they happen and counted in {@code relay.routing.kafka.failures{kind}}: a batch whose commit failed is
@@ -71,7 +70,7 @@ public final class RouterWorker {
     private final Map<String, Object> producerConfig;
     private final List<String> topics;
     private final RoutingEngine engine;
-    private final WebhookSender sender;
+    private final Deliveries sender;
     private final RoutingMetrics metrics;
     private final Duration pollTimeout;
     private final long maxRecordBytes;
@@ -95,7 +94,7 @@ public final class RouterWorker {
      * @param producerConfig base producer settings; must hold the {@code transactional.id} of this worker
      */
     public RouterWorker(String name, Map<String, Object> consumerConfig, Map<String, Object> producerConfig,
-                        List<String> topics, RoutingEngine engine, WebhookSender sender, RoutingMetrics metrics,
+                        List<String> topics, RoutingEngine engine, Deliveries sender, RoutingMetrics metrics,
                         Duration pollTimeout) {
         this(name, consumerConfig, producerConfig, topics, engine, sender, metrics, pollTimeout,
                 TransactionalIdClaim.fixed((String) producerConfig.get("transactional.id")));
@@ -103,7 +102,7 @@ public final class RouterWorker {
 
     /** A worker that writes under the transactional id it holds in {@code ids}. */
     RouterWorker(String name, Map<String, Object> consumerConfig, Map<String, Object> producerConfig,
-                 List<String> topics, RoutingEngine engine, WebhookSender sender, RoutingMetrics metrics,
+                 List<String> topics, RoutingEngine engine, Deliveries sender, RoutingMetrics metrics,
                  Duration pollTimeout, TransactionalIdClaim ids) {
         this.name = name;
         this.consumerConfig = consumerConfig;
@@ -353,7 +352,7 @@ public final class RouterWorker {
                 } else {
                     LOG.warnf("Webhook of rule %s (%s) to %s failed: %s; event %s-%d@%d dead-lettered",
                             result.delivery().rule(), result.delivery().action(),
-                            EndpointHealth.endpointOf(result.delivery().url()), result.reason(),
+                            result.delivery().endpoint(), result.reason(),
                             pending.source().topic(), pending.source().partition(), pending.source().offset());
                     send(DeadLetters.of(engine.deadLetterTopic(), pending.source(), result.reason(),
                             result.delivery().rule(), result.delivery().action(), result.attempts()));

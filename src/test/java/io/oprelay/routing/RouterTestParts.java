@@ -1,8 +1,8 @@
 package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.oprelay.actions.Action;
 import io.oprelay.actions.WebhookSigner;
+import io.oprelay.routing.spi.ActionType;
 import io.quarkus.arc.All;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
@@ -23,7 +23,7 @@ public class RouterTestParts {
 
     @Inject
     @All
-    List<Action> actions;
+    List<ActionType> actions;
 
     @Inject
     ObjectMapper mapper;
@@ -46,7 +46,8 @@ public class RouterTestParts {
 
     /** Rules from YAML, bound to the application's actions (and so to its webhook policy). */
     List<Rule> rules(String source, String yaml) {
-        Map<String, Action> byType = actions.stream().collect(Collectors.toMap(Action::type, Function.identity()));
+        Map<String, ActionType> byType = actions.stream()
+                .collect(Collectors.toMap(ActionType::type, Function.identity()));
         return new RulesParser(byType).parse(source, yaml);
     }
 }
