@@ -2,6 +2,7 @@ package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oprelay.actions.WebhookSigner;
+import io.oprelay.kafka.KafkaClients;
 import io.oprelay.routing.spi.ActionType;
 import io.quarkus.arc.All;
 import io.smallrye.common.annotation.Identifier;
@@ -29,11 +30,19 @@ public class RouterTestParts {
     ObjectMapper mapper;
 
     @Inject
+    KafkaClients clients;
+
+    @Inject
     WebhookSigner signer;
 
     /** Connection settings of the test broker. */
     Map<String, Object> kafka() {
         return kafka;
+    }
+
+    /** The application's Kafka clients (the test broker's settings). */
+    KafkaClients clients() {
+        return clients;
     }
 
     ObjectMapper mapper() {

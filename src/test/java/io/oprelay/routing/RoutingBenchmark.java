@@ -11,6 +11,7 @@ import io.oprelay.actions.WebhookSender;
 import io.oprelay.actions.WebhookSigner;
 import io.oprelay.actions.WorkflowAction;
 import io.oprelay.events.EventSchemas;
+import io.oprelay.kafka.KafkaClients;
 import io.oprelay.routing.spi.ActionType;
 import io.oprelay.support.KafkaBrokerResource;
 import org.apache.kafka.clients.admin.Admin;
@@ -131,9 +132,9 @@ class RoutingBenchmark {
         RulesParser parser = new RulesParser(Map.of(assist.type(), assist, workflow.type(), workflow));
         RoutingEngine engine = new RoutingEngine(parser.parse("benchmark", rules()), mapper, "bench.dead-letters");
         String group = "bench-router-" + UUID.randomUUID();
-        RouterWorker worker = new RouterWorker("bench-" + name,
-                RouterWorker.consumerConfig(base, group, "bench-" + name, 500, Duration.ofSeconds(30)),
-                RouterWorker.producerConfig(base, group + "-0"), List.of(input), engine,
+        RouterClients clients = RouterClients.of(new KafkaClients(base, 1_048_576), group, 500,
+                Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(60));
+        RouterWorker worker = new RouterWorker("bench-" + name, clients, group + "-0", List.of(input), engine,
                 new WebhookSender(config, new WebhookSigner(config), new EndpointHealth(config)),
                 new RoutingMetrics(new SimpleMeterRegistry()), Duration.ofMillis(200));
         long started = System.nanoTime();
