@@ -1,5 +1,6 @@
 package io.oprelay.actions;
 
+import io.oprelay.routing.spi.Delivery;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -40,14 +41,9 @@ public class EndpointHealth {
         this.clock = clock;
     }
 
-    /** The endpoint a URL belongs to, {@code scheme://host[:port]}: no user info, path or query (may hold secrets). */
-    public static String endpointOf(URI url) {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
-    }
-
     /** How a delivery's endpoint is shown and tracked: {@code scheme://host[:port] (rule <name>)}. */
     public static String nameOf(Delivery delivery) {
-        return endpointOf(delivery.url()) + " (rule " + delivery.rule() + ")";
+        return Delivery.endpointOf(delivery.url()) + " (rule " + delivery.rule() + ")";
     }
 
     /**
@@ -55,7 +51,7 @@ public class EndpointHealth {
      * messages of the HTTP client may quote the whole URL.
      */
     public static String withoutSecrets(String text, URI url) {
-        String out = text.replace(url.toString(), endpointOf(url) + "/...");
+        String out = text.replace(url.toString(), Delivery.endpointOf(url) + "/...");
         for (String part : new String[] {url.getRawQuery(), url.getQuery(), url.getRawPath(), url.getPath()}) {
             if (part != null && part.length() > 1) {
                 out = out.replace(part, "...");

@@ -1,25 +1,23 @@
 package io.oprelay.actions;
 
+import io.oprelay.kafka.KafkaClients;
+import io.oprelay.supervision.Supervised;
+import io.oprelay.supervision.Supervisor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import io.oprelay.supervision.Supervised;
-import io.oprelay.supervision.Supervisor;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,18 +37,18 @@ public class HintStream {
 
     private final ActionsConfig config;
     private final HintBroadcaster broadcaster;
-    private final Map<String, Object> kafka;
+    private final KafkaClients clients;
     private final Supervisor supervisor;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Supervised thread;
 
-    public HintStream(ActionsConfig config, HintBroadcaster broadcaster,
-                      @Identifier("default-kafka-broker") Map<String, Object> kafka, Supervisor supervisor) {
-        this.supervisor = supervisor;
+    public HintStream(ActionsConfig config, HintBroadcaster broadcaster, KafkaClients clients,
+                      Supervisor supervisor) {
         this.config = config;
         this.broadcaster = broadcaster;
-        this.kafka = kafka;
+        this.clients = clients;
+        this.supervisor = supervisor;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -74,15 +72,10 @@ public class HintStream {
 
     /** The reading loop; a failure it does not ride out itself ends it, and the supervisor starts it again. */
     private void run() {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put("client.id", "agent-assist-stream-" + UUID.randomUUID());
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", "false");
-        props.put("fetch.max.wait.ms", "100");
-        props.remove("group.id");
         String topic = config.agentAssist().topic();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        // No group: every instance reads every partition, positioned by assign() below.
+        try (KafkaConsumer<String, byte[]> c = clients.committedReader("agent-assist-stream-" + UUID.randomUUID(),
+                null, Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100))) {
             consumer = c;
             long lastPartitionCheck = 0;
             while (running) {

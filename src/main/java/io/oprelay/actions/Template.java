@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.oprelay.routing.ResultFacts;
-import io.oprelay.routing.RuleException;
+import io.oprelay.routing.spi.ResultFacts;
+import io.oprelay.routing.spi.RuleException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.oprelay.actions;
 
-import io.oprelay.routing.RuleException;
+import io.oprelay.routing.spi.Delivery;
+import io.oprelay.routing.spi.RuleException;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
@@ -42,7 +43,7 @@ public class WebhookPolicy {
             throw new RuleException(field, "is not a valid URL: " + e.getReason().toLowerCase(Locale.ROOT)
                     + " at index " + e.getIndex());
         }
-        String shown = uri.getHost() == null ? "the URL" : "'" + EndpointHealth.endpointOf(uri) + "'";
+        String shown = uri.getHost() == null ? "the URL" : "'" + Delivery.endpointOf(uri) + "'";
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !(scheme.equals("http") && !requireHttps)) {
             throw new RuleException(field, shown + " must be an https URL"

@@ -1,6 +1,9 @@
 package io.oprelay.actions;
 
-import io.oprelay.routing.DeadLetters;
+import io.oprelay.routing.spi.Deliveries;
+import io.oprelay.routing.spi.Delivery;
+import io.oprelay.routing.spi.DeliveryResult;
+import io.oprelay.routing.spi.ErrorText;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -29,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * it counts as a failed attempt like a connection error.
  */
 @Singleton
-public class WebhookSender {
+public class WebhookSender implements Deliveries {
 
     private static final Logger LOG = Logger.getLogger(WebhookSender.class);
 
@@ -60,6 +63,7 @@ public class WebhookSender {
      * throws: a request that cannot be built (for example a header value with a line break, coming from the data)
      * completes it at once as failed.
      */
+    @Override
     public CompletableFuture<DeliveryResult> deliver(Delivery delivery) {
         CompletableFuture<DeliveryResult> done = new CompletableFuture<>();
         attempt(delivery, 1, System.nanoTime(), done);
@@ -72,7 +76,7 @@ public class WebhookSender {
         } catch (RuntimeException e) {
             // Final, and no receiver was called: the endpoint's health is left alone.
             done.complete(result(delivery, false, attempt - 1, "request not sent: "
-                    + EndpointHealth.withoutSecrets(DeadLetters.describe(e), delivery.url()), started));
+                    + EndpointHealth.withoutSecrets(ErrorText.describe(e), delivery.url()), started));
         }
     }
 
@@ -118,7 +122,7 @@ public class WebhookSender {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
             reason = cause instanceof TimeoutException
                     ? "no complete response (headers and body) within " + format(timeout)
-                    : EndpointHealth.withoutSecrets(DeadLetters.describe(cause), delivery.url());
+                    : EndpointHealth.withoutSecrets(ErrorText.describe(cause), delivery.url());
             retryable = true;
         } else {
             int status = response.statusCode();
@@ -143,6 +147,7 @@ public class WebhookSender {
      * The longest a delivery can take before its future completes: every attempt at its timeout and the longest
      * back-off between them. The router bounds its wait for a batch's deliveries by this.
      */
+    @Override
     public Duration longestDelivery() {
         return timeout.multipliedBy(maxAttempts).plusMillis(maxBackoffMillis * (maxAttempts - 1));
     }

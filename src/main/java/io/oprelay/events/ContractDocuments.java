@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.oprelay.actions.ActionsConfig;
-import io.oprelay.routing.RoutingConfig;
 import io.oprelay.twilio.OutputFormat;
+import io.quarkus.arc.All;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -34,9 +34,9 @@ public class ContractDocuments {
     private final Map<String, String> addresses;
     private final String asyncApi;
 
-    public ContractDocuments(EventSchemas schemas, TopicsConfig topics, ActionsConfig actions, RoutingConfig routing) {
+    public ContractDocuments(EventSchemas schemas, TopicsConfig topics, @All List<ChannelAddresses> others) {
         this.schemas = schemas;
-        this.addresses = addresses(topics, actions, routing);
+        this.addresses = addresses(topics, others);
         this.asyncApi = render();
     }
 
@@ -60,14 +60,12 @@ public class ContractDocuments {
         return text(ROOT + "schemas/" + file).map(this::rebased);
     }
 
-    private static Map<String, String> addresses(TopicsConfig topics, ActionsConfig actions, RoutingConfig routing) {
+    private static Map<String, String> addresses(TopicsConfig topics, List<ChannelAddresses> others) {
         Map<String, String> addresses = new LinkedHashMap<>();
         for (OutputFormat format : OutputFormat.values()) {
             addresses.put(format.slug(), topics.forFormat(format));
         }
-        addresses.put("hints", actions.agentAssist().topic());
-        addresses.put("commands", actions.workflow().topic());
-        addresses.put("deadLetters", routing.deadLetterTopic());
+        others.forEach(other -> addresses.putAll(other.addresses()));
         addresses.put("checkpoints", topics.checkpoints());
         return Map.copyOf(addresses);
     }

@@ -3,6 +3,7 @@ package io.oprelay.kafka;
 import io.oprelay.events.TopicsConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -16,10 +17,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Builds the relay's own Kafka clients from the application's {@code kafka.*} settings (bootstrap, SASL, TLS), so one
- * set of connection settings serves every client.
+ * Builds every Kafka client of the relay (producers, consumers, admin clients) from the application's {@code kafka.*}
+ * settings (bootstrap, SASL, TLS), so one set of connection settings, one set of timeouts and one filter of the
+ * settings map serve every client. No other package constructs a Kafka client (checked by {@code ArchitectureTest}).
  */
 @ApplicationScoped
 public class KafkaClients {
@@ -27,17 +30,30 @@ public class KafkaClients {
     /** Batch size of the transactional producers: large batches for backfills, where the topics take them. */
     static final int BATCH_SIZE = 256 * 1024;
 
-    /** Keys of the {@code kafka.*} map that are not client settings. */
-    private static final java.util.Set<String> NOT_CLIENT_SETTINGS = java.util.Set.of("devservices", "health");
+    /**
+     * Keys of the {@code kafka.*} map that are not settings every client shares: Quarkus' own keys, and the group
+     * id, which each client that joins a group names itself.
+     */
+    private static final Set<String> NOT_SHARED = Set.of("devservices", "health", ConsumerConfig.GROUP_ID_CONFIG);
 
     private final Map<String, Object> base;
     private final int maxRecordBytes;
 
+    @Inject
     public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, TopicsConfig topics) {
-        this.maxRecordBytes = topics.maxMessageBytes();
+        this(kafkaConfig, topics.maxMessageBytes());
+    }
+
+    /**
+     * Clients over {@code kafkaConfig} (the {@code kafka.*} map, prefix removed), for tools and tests.
+     *
+     * @param maxRecordBytes {@code max.request.size} of the feed publishers' transactional producers
+     */
+    public KafkaClients(Map<String, Object> kafkaConfig, int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
         Map<String, Object> copy = new HashMap<>();
         kafkaConfig.forEach((key, value) -> {
-            if (NOT_CLIENT_SETTINGS.stream().noneMatch(key::startsWith)) {
+            if (NOT_SHARED.stream().noneMatch(key::startsWith)) {
                 copy.put(key, value);
             }
         });
@@ -71,32 +87,27 @@ public class KafkaClients {
      */
     public KafkaProducer<String, byte[]> transactionalProducer(String transactionalId, String clientId,
                                                                int batchSize) {
-        Map<String, Object> props = new HashMap<>(base);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        Map<String, Object> props = transactional(transactionalId, clientId);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, Math.max(1, Math.min(BATCH_SIZE, batchSize)));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
-        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        return producer(props);
+    }
+
+    /**
+     * A transactional producer with the shared settings, its client id the transactional id, and {@code settings}
+     * added (or replacing a shared timeout); the router's producers, whose limits are configured apart.
+     */
+    public KafkaProducer<String, byte[]> transactionalProducer(String transactionalId, Map<String, Object> settings) {
+        Map<String, Object> props = transactional(transactionalId, transactionalId);
+        props.putAll(settings);
+        return producer(props);
     }
 
     /** A plain producer for single events outside any feed's transaction: {@code acks=all}, idempotent. */
     public KafkaProducer<String, byte[]> idempotentProducer(String clientId) {
-        Map<String, Object> props = new HashMap<>(base);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        return producer(idempotent(clientId));
     }
 
     /** A consumer that sees committed records only; no group unless {@code groupId} is given. */
@@ -113,11 +124,35 @@ public class KafkaClients {
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** An admin client with bounded request and API timeouts. */
     public Admin admin(String clientId) {
         Map<String, Object> props = new HashMap<>(base);
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         return Admin.create(props);
+    }
+
+    /** Settings of every producer: {@code acks=all}, idempotent, bounded blocking and delivery. */
+    private Map<String, Object> idempotent(String clientId) {
+        Map<String, Object> props = new HashMap<>(base);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return props;
+    }
+
+    private Map<String, Object> transactional(String transactionalId, String clientId) {
+        Map<String, Object> props = idempotent(clientId);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+        return props;
+    }
+
+    private static KafkaProducer<String, byte[]> producer(Map<String, Object> props) {
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 }

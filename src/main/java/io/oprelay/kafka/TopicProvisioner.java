@@ -5,9 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Creates the relay's topics when they are missing: the result topics and the compacted checkpoint topic. Existing
- * topics are left as they are (their owners may have tuned them).
+ * Creates the relay's topics when they are missing, with one error policy: the result topics and the compacted
+ * checkpoint topic for the poller, the action, dead-letter and slot topics for the router. Existing topics are left as
+ * they are (their owners may have tuned them).
  */
 @ApplicationScoped
 public class TopicProvisioner {
@@ -83,27 +85,44 @@ public class TopicProvisioner {
         return new RecordLimits(clients.maxRecordBytes(), limits);
     }
 
-    /** Result topics plus the checkpoint topic; blocks up to about 30 s, throws when Kafka cannot be reached. */
+    /**
+     * A topic as the relay creates it: {@code partitions}, the configured replication factor, and
+     * {@code max.message.bytes} set to {@code relay.topics.max-message-bytes}, so that whichever part of the relay
+     * creates a topic first, it takes every record the relay may write (the broker's default is about 1 MB).
+     */
+    public NewTopic newTopic(String name, int partitions) {
+        return new NewTopic(name, Optional.of(partitions), replication())
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(topics.maxMessageBytes())));
+    }
+
+    /** Result topics plus the checkpoint topic and {@code extra}; as {@link #ensure(Collection)}. */
     public void ensureTopics(List<NewTopic> extra) throws InterruptedException, ExecutionException, TimeoutException {
-        Optional<Short> replication = topics.replicationFactor() < 1 ? Optional.empty()
-                : Optional.of(topics.replicationFactor());
-        String maxMessageBytes = String.valueOf(topics.maxMessageBytes());
         List<NewTopic> wanted = new ArrayList<>();
         for (String name : resultTopics()) {
-            // The topic takes every record the producer may send (the broker's default is about 1 MB).
-            wanted.add(new NewTopic(name, Optional.of(topics.partitions()), replication)
-                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes)));
+            wanted.add(newTopic(name, topics.partitions()));
         }
-        wanted.add(new NewTopic(topics.checkpoints(), Optional.of(topics.checkpointPartitions()), replication)
+        wanted.add(new NewTopic(topics.checkpoints(), Optional.of(topics.checkpointPartitions()), replication())
                 .configs(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                         TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
                         TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(TimeUnit.HOURS.toMillis(1)),
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes)));
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(topics.maxMessageBytes()))));
         wanted.addAll(extra);
+        ensure(wanted);
+    }
+
+    /**
+     * Creates those of {@code wanted} that are missing (the first of a name counts); existing topics are left as they
+     * are. Blocks up to about 30 s per step. Every failure but a topic created meanwhile by someone else is thrown:
+     * a caller that goes on without its topics would fail later and less clearly, so callers retry instead.
+     */
+    public void ensure(Collection<NewTopic> wanted) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        Map<String, NewTopic> byName = new LinkedHashMap<>();
+        wanted.forEach(topic -> byName.putIfAbsent(topic.name(), topic));
         try (Admin admin = clients.admin("relay-topic-provisioner")) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            List<NewTopic> missing = byName.values().stream().filter(t -> !existing.contains(t.name())).toList();
             if (missing.isEmpty()) {
                 return;
             }
@@ -118,5 +137,9 @@ public class TopicProvisioner {
                 }
             }
         }
+    }
+
+    private Optional<Short> replication() {
+        return topics.replicationFactor() < 1 ? Optional.empty() : Optional.of(topics.replicationFactor());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonPointer;
+import io.oprelay.routing.spi.ResultFacts;
 import io.oprelay.twilio.OperatorResult;
 
 import java.util.List;

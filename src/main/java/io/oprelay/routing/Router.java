@@ -1,25 +1,26 @@
 package io.oprelay.routing;
 
-import io.oprelay.actions.ActionsConfig;
-import io.oprelay.actions.WebhookSender;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.kafka.KafkaClients;
+import io.oprelay.kafka.TopicProvisioner;
+import io.oprelay.routing.spi.ActionType;
+import io.oprelay.routing.spi.Deliveries;
+import io.oprelay.supervision.Supervised;
 import io.oprelay.supervision.Supervisor;
+import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -37,28 +38,28 @@ public class Router {
 
     private final RoutingConfig config;
     private final TopicsConfig topics;
-    private final ActionsConfig actions;
+    private final List<ActionType> actions;
     private final RuleBook ruleBook;
-    private final WebhookSender sender;
+    private final Deliveries deliveries;
     private final RoutingMetrics metrics;
-    private final Map<String, Object> kafka;
     private final KafkaClients clients;
+    private final TopicProvisioner provisioner;
     private final Supervisor supervisor;
     private final List<RouterWorker> workers = new CopyOnWriteArrayList<>();
+    private volatile Supervised topicRetries;
 
-    public Router(RoutingConfig config, TopicsConfig topics, ActionsConfig actions, RuleBook ruleBook,
-                  WebhookSender sender, RoutingMetrics metrics,
-                  @Identifier("default-kafka-broker") Map<String, Object> kafka, KafkaClients clients,
+    public Router(RoutingConfig config, TopicsConfig topics, @All List<ActionType> actions, RuleBook ruleBook,
+                  Deliveries deliveries, RoutingMetrics metrics, KafkaClients clients, TopicProvisioner provisioner,
                   Supervisor supervisor) {
-        this.clients = clients;
-        this.supervisor = supervisor;
         this.config = config;
         this.topics = topics;
         this.actions = actions;
         this.ruleBook = ruleBook;
-        this.sender = sender;
+        this.deliveries = deliveries;
         this.metrics = metrics;
-        this.kafka = kafka;
+        this.clients = clients;
+        this.provisioner = provisioner;
+        this.supervisor = supervisor;
     }
 
     /** The result topics this router reads. */
@@ -68,13 +69,7 @@ public class Router {
 
     /** After the embedded broker of the local run (which starts first of all) and before the default observers. */
     void onStart(@Observes @Priority(Integer.MIN_VALUE + 1000) StartupEvent event) {
-        List<String> all = new ArrayList<>(consumedTopics());
-        all.add(actions.agentAssist().topic());
-        all.add(actions.workflow().topic());
-        all.add(config.deadLetterTopic());
-        RoutingTopics.ensure(kafka, all, topics.partitions(), topics.replicationFactor(), topics.maxMessageBytes());
-        RoutingTopics.ensure(kafka, List.of(config.slots().topic()), config.slots().count(),
-                topics.replicationFactor(), topics.maxMessageBytes());
+        topicRetries = new RoutingTopics(provisioner, wantedTopics()).ensure(supervisor).orElse(null);
         if (!config.enabled()) {
             LOG.info("Routing is disabled (relay.routing.enabled=false)");
             return;
@@ -83,11 +78,8 @@ public class Router {
         for (int i = 0; i < Math.max(1, config.consumers()); i++) {
             String name = "relay-router-" + instance + "-" + i;
             RouterSlots slots = new RouterSlots(clients, config, name);
-            RouterWorker worker = new RouterWorker(name,
-                    RouterWorker.consumerConfig(kafka, config.groupId(), name, config.poll().maxRecords(),
-                            config.poll().sessionTimeout()),
-                    producerConfig(),
-                    consumedTopics(), ruleBook.engine(), sender, metrics, config.poll().timeout(), slots);
+            RouterWorker worker = new RouterWorker(name, RouterClients.of(clients, config), consumedTopics(),
+                    ruleBook.engine(), deliveries, metrics, config.poll().timeout(), slots);
             workers.add(worker);
             slots.start(supervisor);
             worker.start(supervisor);
@@ -97,15 +89,23 @@ public class Router {
                 config.transactionalIdPrefix());
     }
 
-    /** Producer settings of the workers; the transactional id is set per claimed slot. */
-    private Map<String, Object> producerConfig() {
-        Map<String, Object> producer = new HashMap<>(RouterWorker.producerConfig(kafka, config.transactionalIdPrefix()));
-        producer.put("transaction.timeout.ms", Long.toString(config.producer().transactionTimeout().toMillis()));
-        producer.put("max.block.ms", Long.toString(config.producer().maxBlock().toMillis()));
-        return producer;
+    /** Every topic the router reads or writes, as the relay creates them: the slots topic has a partition a slot. */
+    private List<NewTopic> wantedTopics() {
+        List<String> names = new ArrayList<>(consumedTopics());
+        actions.forEach(action -> names.addAll(action.topics()));
+        names.add(config.deadLetterTopic());
+        List<NewTopic> wanted = new ArrayList<>();
+        names.forEach(name -> wanted.add(provisioner.newTopic(name, topics.partitions())));
+        wanted.add(provisioner.newTopic(config.slots().topic(), config.slots().count()));
+        return wanted;
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        Supervised retries = topicRetries;
+        if (retries != null) {
+            retries.stop();
+            retries.interrupt();
+        }
         workers.forEach(RouterWorker::stop);
         long deadline = System.nanoTime() + config.poll().shutdownGrace().toNanos();
         for (RouterWorker worker : workers) {

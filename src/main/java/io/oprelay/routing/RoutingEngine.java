@@ -1,10 +1,12 @@
 package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.oprelay.actions.BoundAction;
-import io.oprelay.actions.Delivery;
-import io.oprelay.actions.Effects;
 import io.oprelay.events.CloudEventHeaders;
+import io.oprelay.routing.spi.BoundAction;
+import io.oprelay.routing.spi.Delivery;
+import io.oprelay.routing.spi.Effects;
+import io.oprelay.routing.spi.ErrorText;
+import io.oprelay.routing.spi.ResultFacts;
 import io.oprelay.twilio.OperatorResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -68,7 +70,7 @@ public final class RoutingEngine {
                 try {
                     outputs.add(new ActionOutput(action, action.apply(result), null));
                 } catch (RuntimeException e) {
-                    outputs.add(new ActionOutput(action, null, "action failed: " + DeadLetters.describe(e)));
+                    outputs.add(new ActionOutput(action, null, "action failed: " + ErrorText.describe(e)));
                 }
             }
             matches.add(new Match(rule, List.copyOf(outputs)));
@@ -122,7 +124,7 @@ public final class RoutingEngine {
             Throwable cause = e instanceof RuleFailure ? e.getCause() : e;
             batch.failed();
             return new Routed(record, List.of(DeadLetters.of(deadLetterTopic, record,
-                    "routing failed: " + DeadLetters.describe(cause), rule, null, 0)), List.of());
+                    "routing failed: " + ErrorText.describe(cause), rule, null, 0)), List.of());
         }
     }
 
@@ -184,7 +186,7 @@ public final class RoutingEngine {
         private final String rule;
 
         RuleFailure(String rule, RuntimeException cause) {
-            super("rule '" + rule + "': condition failed: " + DeadLetters.describe(cause), cause);
+            super("rule '" + rule + "': condition failed: " + ErrorText.describe(cause), cause);
             this.rule = rule;
         }
     }

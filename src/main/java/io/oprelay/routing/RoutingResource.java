@@ -3,9 +3,9 @@ package io.oprelay.routing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.oprelay.actions.Delivery;
-import io.oprelay.actions.EndpointHealth;
 import io.oprelay.api.Roles;
+import io.oprelay.routing.spi.Delivery;
+import io.oprelay.routing.spi.ResultFacts;
 import io.oprelay.twilio.OperatorResult;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -110,7 +110,7 @@ public class RoutingResource {
                 }
                 actions.add(new ActionPreview(output.action().type(), output.effects().output(),
                         output.effects().records().stream().map(this::preview).toList(),
-                        output.effects().deliveries().stream().map(Delivery::url).map(EndpointHealth::endpointOf)
+                        output.effects().deliveries().stream().map(Delivery::url).map(Delivery::endpointOf)
                                 .toList(),
                         null));
             }

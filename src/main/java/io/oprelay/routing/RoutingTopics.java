@@ -1,64 +1,74 @@
 package io.oprelay.routing;
 
-import org.apache.kafka.clients.admin.Admin;
+import io.oprelay.kafka.TopicProvisioner;
+import io.oprelay.routing.spi.ErrorText;
+import io.oprelay.supervision.Supervised;
+import io.oprelay.supervision.Supervisor;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.KafkaException;
 import org.jboss.logging.Logger;
 
-import java.util.Collection;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Creates the topics the router reads and writes when they are missing, with the partitions and replication of
- * {@code relay.topics}. Where the relay may not create topics, it logs a warning and relies on them being provisioned.
+ * The topics the router reads and writes, created when missing by the {@link TopicProvisioner} (which fails on
+ * anything but a topic created meanwhile). Tried once at start-up, so that they exist before the first batch when
+ * Kafka is up; should that fail, a warning says why and the attempt is repeated in the background, with a back-off,
+ * until it succeeds: the router never goes on silently without its topics.
  */
 final class RoutingTopics {
 
     private static final Logger LOG = Logger.getLogger(RoutingTopics.class);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
-    private RoutingTopics() {
+    private final TopicProvisioner provisioner;
+    private final List<NewTopic> wanted;
+
+    RoutingTopics(TopicProvisioner provisioner, List<NewTopic> wanted) {
+        this.provisioner = provisioner;
+        this.wanted = List.copyOf(wanted);
     }
 
-    /**
-     * Creates the missing topics with {@code max.message.bytes} set to {@code maxMessageBytes}, as the poller creates
-     * the result topics: whichever starts first, a result topic takes every record the relay may write.
-     */
-    static void ensure(Map<String, Object> base, Collection<String> names, int partitions, short replicationFactor,
-                       int maxMessageBytes) {
-        Map<String, Object> config = new HashMap<>(base);
-        config.put("client.id", "relay-router-admin");
-        try (Admin admin = Admin.create(config)) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = names.stream().distinct().filter(name -> !existing.contains(name))
-                    .map(name -> new NewTopic(name, Optional.of(partitions),
-                            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor))
-                            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxMessageBytes))))
-                    .toList();
-            if (missing.isEmpty()) {
+    /** Creates the missing topics now, or starts retrying in the background (the thread returned). */
+    Optional<Supervised> ensure(Supervisor supervisor) {
+        if (created()) {
+            return Optional.empty();
+        }
+        return Optional.of(supervisor.start("router-topics", "relay-router-topics", this::retry));
+    }
+
+    private void retry() throws InterruptedException {
+        long wait = FIRST_RETRY.toMillis();
+        while (!Thread.currentThread().isInterrupted()) {
+            Thread.sleep(wait);
+            if (created()) {
                 return;
             }
-            for (var entry : admin.createTopics(missing).values().entrySet()) {
-                try {
-                    entry.getValue().get(30, TimeUnit.SECONDS);
-                    LOG.infof("Created topic %s", entry.getKey());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        LOG.warnf("Could not create topic %s: %s", entry.getKey(), e.getCause().toString());
-                    }
-                }
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warnf("Could not check the routing topics: %s", e.toString());
+            wait = Math.min(wait * 2, MAX_RETRY.toMillis());
+        }
+    }
+
+    private boolean created() {
+        try {
+            provisioner.ensure(wanted);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            warn(e.getCause() == null ? e : e.getCause());
+        } catch (TimeoutException | KafkaException e) {
+            warn(e);
         }
+        return false;
+    }
+
+    private static void warn(Throwable e) {
+        LOG.warnf("Could not create the routing topics: %s; trying again", ErrorText.describe(e));
     }
 }

@@ -1,6 +1,8 @@
 package io.oprelay.routing;
 
-import io.oprelay.actions.BoundAction;
+
+import io.oprelay.routing.spi.BoundAction;
+import io.oprelay.routing.spi.ResultFacts;
 
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.oprelay.actions.Action;
+import io.oprelay.routing.spi.ActionType;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -34,9 +34,9 @@ public class RuleBook {
     private final String source;
     private final RoutingEngine engine;
 
-    public RuleBook(RoutingConfig config, @All List<Action> actions, ObjectMapper mapper) {
-        Map<String, Action> byType = new LinkedHashMap<>();
-        for (Action action : actions) {
+    public RuleBook(RoutingConfig config, @All List<ActionType> actions, ObjectMapper mapper) {
+        Map<String, ActionType> byType = new LinkedHashMap<>();
+        for (ActionType action : actions) {
             if (byType.put(action.type(), action) != null) {
                 throw new IllegalStateException("two actions share the type " + action.type());
             }

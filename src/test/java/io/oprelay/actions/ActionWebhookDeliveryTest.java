@@ -16,9 +16,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -162,7 +162,7 @@ class ActionWebhookDeliveryTest {
             public void close() {
             }
         };
-        java.util.logging.Logger routerLog = java.util.logging.Logger.getLogger("io.oprelay.routing.RouterWorker");
+        java.util.logging.Logger routerLog = java.util.logging.Logger.getLogger("io.oprelay.routing.WebhookWaits");
         routerLog.addHandler(capture);
         String reason;
         try {

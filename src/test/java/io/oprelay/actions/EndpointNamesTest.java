@@ -1,5 +1,6 @@
 package io.oprelay.actions;
 
+import io.oprelay.routing.spi.Delivery;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -14,8 +15,8 @@ class EndpointNamesTest {
 
     @Test
     void endpointIsSchemeHostAndPortOnly() {
-        assertThat(EndpointHealth.endpointOf(SLACK)).isEqualTo("https://hooks.slack.com");
-        assertThat(EndpointHealth.endpointOf(URI.create("http://localhost:8080/hook?x=1")))
+        assertThat(Delivery.endpointOf(SLACK)).isEqualTo("https://hooks.slack.com");
+        assertThat(Delivery.endpointOf(URI.create("http://localhost:8080/hook?x=1")))
                 .isEqualTo("http://localhost:8080");
         assertThat(EndpointHealth.nameOf(new Delivery("workflow", "page-oncall", SLACK, new byte[0], "k")))
                 .isEqualTo("https://hooks.slack.com (rule page-oncall)");

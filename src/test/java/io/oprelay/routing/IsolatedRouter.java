@@ -43,8 +43,9 @@ final class IsolatedRouter implements AutoCloseable {
         }
         var config = TestConfigs.actions(http);
         WebhookSender sender = new WebhookSender(config, parts.signer(), new EndpointHealth(config));
-        RouterWorker worker = new RouterWorker(run, RouterWorker.consumerConfig(kafka, run, run, 50,
-                Duration.ofSeconds(10)), RouterWorker.producerConfig(kafka, run), List.of(input),
+        RouterClients clients = RouterClients.of(parts.clients(), run, 50, Duration.ofSeconds(10),
+                Duration.ofSeconds(60), Duration.ofSeconds(60));
+        RouterWorker worker = new RouterWorker(run, clients, run, List.of(input),
                 new RoutingEngine(rules, parts.mapper(), deadLetters), sender, new RoutingMetrics(new SimpleMeterRegistry()),
                 Duration.ofMillis(100));
         worker.start();

@@ -1,8 +1,9 @@
 package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.oprelay.actions.Action;
 import io.oprelay.actions.WebhookSigner;
+import io.oprelay.kafka.KafkaClients;
+import io.oprelay.routing.spi.ActionType;
 import io.quarkus.arc.All;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
@@ -23,10 +24,13 @@ public class RouterTestParts {
 
     @Inject
     @All
-    List<Action> actions;
+    List<ActionType> actions;
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    KafkaClients clients;
 
     @Inject
     WebhookSigner signer;
@@ -34,6 +38,11 @@ public class RouterTestParts {
     /** Connection settings of the test broker. */
     Map<String, Object> kafka() {
         return kafka;
+    }
+
+    /** The application's Kafka clients (the test broker's settings). */
+    KafkaClients clients() {
+        return clients;
     }
 
     ObjectMapper mapper() {
@@ -46,7 +55,8 @@ public class RouterTestParts {
 
     /** Rules from YAML, bound to the application's actions (and so to its webhook policy). */
     List<Rule> rules(String source, String yaml) {
-        Map<String, Action> byType = actions.stream().collect(Collectors.toMap(Action::type, Function.identity()));
+        Map<String, ActionType> byType = actions.stream()
+                .collect(Collectors.toMap(ActionType::type, Function.identity()));
         return new RulesParser(byType).parse(source, yaml);
     }
 }

@@ -3,7 +3,6 @@ package io.oprelay.routing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.oprelay.actions.Action;
 import io.oprelay.actions.ActionsConfig;
 import io.oprelay.actions.AgentAssistAction;
 import io.oprelay.actions.EndpointHealth;
@@ -12,6 +11,8 @@ import io.oprelay.actions.WebhookSender;
 import io.oprelay.actions.WebhookSigner;
 import io.oprelay.actions.WorkflowAction;
 import io.oprelay.events.EventSchemas;
+import io.oprelay.kafka.KafkaClients;
+import io.oprelay.routing.spi.ActionType;
 import io.oprelay.support.KafkaBrokerResource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -126,14 +127,14 @@ class RoutingBenchmark {
         ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
         ActionsConfig config = TestConfigs.actions(Map.of());
         WebhookPolicy policy = new WebhookPolicy(config);
-        Action assist = new AgentAssistAction(config, policy, mapper, EventSchemas.defaults());
-        Action workflow = new WorkflowAction(config, policy, mapper, EventSchemas.defaults());
+        ActionType assist = new AgentAssistAction(config, policy, mapper, EventSchemas.defaults());
+        ActionType workflow = new WorkflowAction(config, policy, mapper, EventSchemas.defaults());
         RulesParser parser = new RulesParser(Map.of(assist.type(), assist, workflow.type(), workflow));
         RoutingEngine engine = new RoutingEngine(parser.parse("benchmark", rules()), mapper, "bench.dead-letters");
         String group = "bench-router-" + UUID.randomUUID();
-        RouterWorker worker = new RouterWorker("bench-" + name,
-                RouterWorker.consumerConfig(base, group, "bench-" + name, 500, Duration.ofSeconds(30)),
-                RouterWorker.producerConfig(base, group + "-0"), List.of(input), engine,
+        RouterClients clients = RouterClients.of(new KafkaClients(base, 1_048_576), group, 500,
+                Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(60));
+        RouterWorker worker = new RouterWorker("bench-" + name, clients, group + "-0", List.of(input), engine,
                 new WebhookSender(config, new WebhookSigner(config), new EndpointHealth(config)),
                 new RoutingMetrics(new SimpleMeterRegistry()), Duration.ofMillis(200));
         long started = System.nanoTime();

@@ -2,11 +2,11 @@ package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.oprelay.actions.EndpointHealth;
 import io.oprelay.actions.WebhookSender;
 import io.oprelay.support.Waits;
 import io.quarkus.test.junit.QuarkusTest;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -115,13 +115,13 @@ class RoutingCrashRecoveryTest {
     }
 
     private RouterWorker worker(RoutingEngine engine, String input, String run, String name) {
-        Map<String, Object> consumer = RouterWorker.consumerConfig(parts.kafka(), "routing-crash-" + run,
-                "routing-crash-" + name, 10, Duration.ofSeconds(6));
-        Map<String, Object> producer = RouterWorker.producerConfig(parts.kafka(), "routing-crash-" + run + "-0");
+        RouterClients clients = RouterClients.of(parts.clients(), "routing-crash-" + run, 10, Duration.ofSeconds(6),
+                Duration.ofSeconds(60), Duration.ofSeconds(60));
         Map<String, String> http = new HashMap<>(Map.of("relay.actions.http.timeout", "120s"));
         var config = TestConfigs.actions(http);
         WebhookSender sender = new WebhookSender(config, parts.signer(), new EndpointHealth(config));
-        return new RouterWorker("routing-crash-" + name, consumer, producer, List.of(input), engine, sender,
+        return new RouterWorker("routing-crash-" + name, clients, "routing-crash-" + run + "-0", List.of(input),
+                engine, sender,
                 new RoutingMetrics(new SimpleMeterRegistry()), Duration.ofMillis(100));
     }
 

@@ -2,12 +2,13 @@ package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.oprelay.actions.Action;
 import io.oprelay.actions.ActionsConfig;
 import io.oprelay.actions.AgentAssistAction;
 import io.oprelay.actions.WebhookPolicy;
 import io.oprelay.actions.WorkflowAction;
 import io.oprelay.events.EventSchemas;
+import io.oprelay.routing.spi.ActionType;
+import io.oprelay.routing.spi.ResultFacts;
 import io.oprelay.twilio.OperatorResult;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class RuleLanguageTest {
                 "relay.actions.webhook-allow-list", "hooks.example.com,*.twil.io",
                 "relay.actions.signing-secret", "s3cret"));
         WebhookPolicy policy = new WebhookPolicy(config);
-        List<Action> actions = List.of(new AgentAssistAction(config, policy, MAPPER, EventSchemas.defaults()),
+        List<ActionType> actions = List.of(new AgentAssistAction(config, policy, MAPPER, EventSchemas.defaults()),
                 new WorkflowAction(config, policy, MAPPER, EventSchemas.defaults()));
         return new RulesParser(Map.of(actions.get(0).type(), actions.get(0), actions.get(1).type(), actions.get(1)));
     }

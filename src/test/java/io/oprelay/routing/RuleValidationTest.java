@@ -1,11 +1,11 @@
 package io.oprelay.routing;
 
-import io.oprelay.actions.Action;
 import io.oprelay.actions.ActionsConfig;
 import io.oprelay.actions.AgentAssistAction;
 import io.oprelay.actions.WebhookPolicy;
 import io.oprelay.actions.WorkflowAction;
 import io.oprelay.events.EventSchemas;
+import io.oprelay.routing.spi.ActionType;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +22,8 @@ class RuleValidationTest {
     private static RulesParser parser(Map<String, String> properties) {
         ActionsConfig config = TestConfigs.actions(properties);
         WebhookPolicy policy = new WebhookPolicy(config);
-        Action assist = new AgentAssistAction(config, policy, RuleLanguageTest.MAPPER, EventSchemas.defaults());
-        Action workflow = new WorkflowAction(config, policy, RuleLanguageTest.MAPPER, EventSchemas.defaults());
+        ActionType assist = new AgentAssistAction(config, policy, RuleLanguageTest.MAPPER, EventSchemas.defaults());
+        ActionType workflow = new WorkflowAction(config, policy, RuleLanguageTest.MAPPER, EventSchemas.defaults());
         return new RulesParser(Map.of(assist.type(), assist, workflow.type(), workflow));
     }
 

@@ -1,6 +1,4 @@
-package io.oprelay.actions;
-
-import io.oprelay.routing.ResultFacts;
+package io.oprelay.routing.spi;
 
 import java.util.Map;
 

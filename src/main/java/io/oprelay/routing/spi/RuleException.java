@@ -1,4 +1,4 @@
-package io.oprelay.routing;
+package io.oprelay.routing.spi;
 
 /** A rule that cannot be used: names the field inside the rule (for example {@code when.all[1].score.between}). */
 public class RuleException extends RuntimeException {

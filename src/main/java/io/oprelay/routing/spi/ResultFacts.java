@@ -1,4 +1,4 @@
-package io.oprelay.routing;
+package io.oprelay.routing.spi;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;

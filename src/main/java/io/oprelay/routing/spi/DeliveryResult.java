@@ -1,4 +1,4 @@
-package io.oprelay.actions;
+package io.oprelay.routing.spi;
 
 import java.time.Duration;
 

@@ -1,6 +1,6 @@
-package io.oprelay.events;
+package io.oprelay.api;
 
-import io.oprelay.api.Problem;
+import io.oprelay.events.ContractDocuments;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,8 +1,7 @@
-package io.oprelay.actions;
+package io.oprelay.routing.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.oprelay.routing.RuleException;
 
 import java.util.ArrayList;
 import java.util.Iterator;
