@@ -66,7 +66,7 @@ final class WebhookWaits {
 
     /** A webhook delivery of a consumed record, under way. */
     private record DeliveryUnderWay(ConsumerRecord<String, byte[]> source, Delivery delivery,
-                           CompletableFuture<DeliveryResult> result) {
+                                    CompletableFuture<DeliveryResult> result) {
 
         /** Its outcome, or a failure when it has none by {@code deadline} ({@link System#nanoTime()}). */
         DeliveryResult await(long deadline, Duration bound) throws InterruptedException, ExecutionException {
