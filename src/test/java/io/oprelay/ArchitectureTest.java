@@ -44,8 +44,7 @@ class ArchitectureTest {
             .that().resideInAPackage("io.oprelay.cursor..")
             .should().dependOnClassesThat().resideInAnyPackage(
                     "org.apache.kafka..", "jakarta.ws.rs..", "io.vertx..", "io.quarkus.vertx..",
-                    "io.quarkus.rest..", "io.quarkus.resteasy..", "org.jboss.resteasy..", "java.net.http..")
-            .allowEmptyShould(true);
+                    "io.quarkus.rest..", "io.quarkus.resteasy..", "org.jboss.resteasy..", "java.net.http..");
 
     /** Kafka consumers, producers and admin clients are built by {@code io.oprelay.kafka} only. */
     static final ArchRule ONLY_THE_KAFKA_PACKAGE_BUILDS_KAFKA_CLIENTS = noClasses()

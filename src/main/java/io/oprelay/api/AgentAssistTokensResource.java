@@ -49,6 +49,20 @@ public class AgentAssistTokensResource {
     @Operation(summary = "A token opening the hint stream of one conversation ({\"conversationId\": ...}) or of all"
             + " hints ({\"scope\": \"all\"}), for ttl seconds (optional, at most relay.api.token-max-ttl)")
     public Response mint(String body) {
+        try {
+            JsonNode request = requestObject(body);
+            StreamScope granted = scopeOf(request);
+            StreamTokens.Minted minted = tokens.mint(granted, ttlOf(request));
+            return Response.ok(new TokenAnswer(minted.token(), minted.expiresAt().toString(),
+                    granted.all() ? StreamTokens.SCOPE_ALL : StreamTokens.SCOPE_CONVERSATION,
+                    granted.conversationId())).type(MediaType.APPLICATION_JSON).build();
+        } catch (InvalidRequest e) {
+            return invalid(e.getMessage());
+        }
+    }
+
+    /** The body as a JSON object holding known fields only. */
+    private JsonNode requestObject(String body) throws InvalidRequest {
         JsonNode request;
         try {
             request = body == null || body.isBlank() ? null : mapper.readTree(body);
@@ -56,48 +70,61 @@ public class AgentAssistTokensResource {
             request = null;
         }
         if (request == null || !request.isObject()) {
-            return invalid("the body must be a JSON object: {\"conversationId\": \"conv_conversation_...\"} for one"
-                    + " conversation's stream or {\"scope\": \"all\"} for all hints, with an optional \"ttl\" in"
-                    + " seconds");
+            throw new InvalidRequest("the body must be a JSON object: {\"conversationId\": \"conv_conversation_...\"}"
+                    + " for one conversation's stream or {\"scope\": \"all\"} for all hints, with an optional"
+                    + " \"ttl\" in seconds");
         }
         for (Iterator<String> names = request.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                return invalid("unknown field '" + abbreviate(name) + "'; known fields: conversationId, scope, ttl");
+                throw new InvalidRequest("unknown field '" + abbreviate(name)
+                        + "'; known fields: conversationId, scope, ttl");
             }
         }
+        return request;
+    }
+
+    /** One conversation, or all hints. */
+    private static StreamScope scopeOf(JsonNode request) throws InvalidRequest {
         JsonNode conversation = request.get("conversationId");
         JsonNode scope = request.get("scope");
-        StreamScope granted;
         if (conversation != null && !conversation.isNull()) {
             if (!conversation.isTextual() || !CONVERSATION_ID.matcher(conversation.asText()).matches()) {
-                return invalid("conversationId must be a conversation id matching " + CONVERSATION_ID.pattern());
+                throw new InvalidRequest("conversationId must be a conversation id matching "
+                        + CONVERSATION_ID.pattern());
             }
             if (scope != null && !scope.isNull() && !StreamTokens.SCOPE_CONVERSATION.equals(scope.asText())) {
-                return invalid("send either a conversationId or \"scope\": \"all\", not both");
+                throw new InvalidRequest("send either a conversationId or \"scope\": \"all\", not both");
             }
-            granted = new StreamScope(conversation.asText());
-        } else if (scope != null && StreamTokens.SCOPE_ALL.equals(scope.asText())) {
-            granted = StreamScope.ALL;
-        } else {
-            return invalid("send {\"conversationId\": \"conv_conversation_...\"} for one conversation's stream or"
-                    + " {\"scope\": \"all\"} for all hints");
+            return new StreamScope(conversation.asText());
         }
-        Duration ttl = tokens.defaultTtl();
+        if (scope != null && StreamTokens.SCOPE_ALL.equals(scope.asText())) {
+            return StreamScope.ALL;
+        }
+        throw new InvalidRequest("send {\"conversationId\": \"conv_conversation_...\"} for one conversation's stream"
+                + " or {\"scope\": \"all\"} for all hints");
+    }
+
+    /** The requested lifetime within the allowed range, or the default one. */
+    private Duration ttlOf(JsonNode request) throws InvalidRequest {
         JsonNode ttlField = request.get("ttl");
-        if (ttlField != null && !ttlField.isNull()) {
-            long max = tokens.maxTtl().toSeconds();
-            if (!ttlField.canConvertToLong() || !ttlField.isIntegralNumber() || ttlField.asLong() < 1
-                    || ttlField.asLong() > max) {
-                return invalid("ttl must be a whole number of seconds from 1 to " + max
-                        + " (relay.api.token-max-ttl)");
-            }
-            ttl = Duration.ofSeconds(ttlField.asLong());
+        if (ttlField == null || ttlField.isNull()) {
+            return tokens.defaultTtl();
         }
-        StreamTokens.Minted minted = tokens.mint(granted, ttl);
-        return Response.ok(new TokenAnswer(minted.token(), minted.expiresAt().toString(),
-                granted.all() ? StreamTokens.SCOPE_ALL : StreamTokens.SCOPE_CONVERSATION, granted.conversationId()))
-                .type(MediaType.APPLICATION_JSON).build();
+        long max = tokens.maxTtl().toSeconds();
+        if (!ttlField.canConvertToLong() || !ttlField.isIntegralNumber() || ttlField.asLong() < 1
+                || ttlField.asLong() > max) {
+            throw new InvalidRequest("ttl must be a whole number of seconds from 1 to " + max
+                    + " (relay.api.token-max-ttl)");
+        }
+        return Duration.ofSeconds(ttlField.asLong());
+    }
+
+    /** A request that cannot be granted, with what to send instead; no stack trace. */
+    private static final class InvalidRequest extends Exception {
+        InvalidRequest(String detail) {
+            super(detail, null, false, false);
+        }
     }
 
     private static Response invalid(String detail) {

@@ -69,54 +69,69 @@ public class RuleExecutionResource {
     @TwilioSigned
     public Response receive(InputStream input, @Context HttpHeaders headers, @Context UriInfo uri) {
         long received = System.nanoTime();
+        try {
+            RuleExecution execution = parse(verifiedBody(input, headers, uri));
+            return answer(push(execution), Duration.ofNanos(System.nanoTime() - received));
+        } catch (Refused refused) {
+            return refused.response;
+        }
+    }
+
+    /** The body, read within the size limit and matching the signed {@code bodySHA256}. */
+    private byte[] verifiedBody(InputStream input, HttpHeaders headers, UriInfo uri) throws Refused {
         long limit = config.maxBodySize().asLongValue();
         byte[] body;
         try {
             body = read(input, headers, limit);
         } catch (IOException e) {
-            metrics.request("malformed");
-            return Problem.response(Response.Status.BAD_REQUEST, "the body could not be read");
+            throw refused("malformed", Problem.response(Response.Status.BAD_REQUEST, "the body could not be read"));
         }
         if (body == null) {
-            metrics.request("too_large");
-            return Problem.response(413, "Content Too Large", "the body is larger than relay.webhook.max-body-size ("
-                    + limit + " bytes)");
+            throw refused("too_large", Problem.response(413, "Content Too Large",
+                    "the body is larger than relay.webhook.max-body-size (" + limit + " bytes)"));
         }
         if (!TwilioSignature.hashes(uri.getQueryParameters().getFirst(WebhookVerifier.BODY_HASH_PARAMETER), body)) {
-            return verifier.rejected(uri.getRequestUri());
+            throw new Refused(verifier.rejected(uri.getRequestUri()));
         }
+        return body;
+    }
+
+    /** The Rule Execution payload, every result of which has an id. */
+    private RuleExecution parse(byte[] body) throws Refused {
         RuleExecution execution;
         try {
             execution = parser.parseRuleExecution(body);
         } catch (OperatorResultParser.MalformedAnswerException e) {
-            metrics.request("malformed");
-            return Problem.response(Response.Status.BAD_REQUEST, "not a Rule Execution payload: " + e.getMessage()
-                    + "; expected {accountId, conversationId, intelligenceConfiguration, operatorResults: [...]}");
+            throw refused("malformed", Problem.response(Response.Status.BAD_REQUEST, "not a Rule Execution payload: "
+                    + e.getMessage()
+                    + "; expected {accountId, conversationId, intelligenceConfiguration, operatorResults: [...]}"));
         }
         for (RawResult result : execution.operatorResults()) {
             if (result.id() == null) {
-                metrics.request("malformed");
-                return Problem.response(Response.Status.BAD_REQUEST, "an element of operatorResults has no id");
+                throw refused("malformed", Problem.response(Response.Status.BAD_REQUEST,
+                        "an element of operatorResults has no id"));
             }
         }
-        PollerService.PushResult pushed;
+        return execution;
+    }
+
+    /** Hands the results to the owning feed loop and waits for their transaction. */
+    private PollerService.PushResult push(RuleExecution execution) throws Refused {
         try {
-            pushed = poller.push(execution.operatorResults(), config.commitTimeout(), config.maxQueuedResults());
+            return poller.push(execution.operatorResults(), config.commitTimeout(), config.maxQueuedResults());
         } catch (PushQueueFullException e) {
-            metrics.request("queue_full");
             LOG.debugf("webhook: results of conversation %s refused: %s", execution.conversationId(), e.getMessage());
-            return Response.fromResponse(Problem.response(Response.Status.SERVICE_UNAVAILABLE, "too many webhook"
-                    + " results are waiting to be published; retry later (the poller publishes them in any case)"))
-                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
+            throw refused("queue_full", retryLater("too many webhook results are waiting to be published; retry"
+                    + " later (the poller publishes them in any case)"));
         } catch (PublishFailedException e) {
-            metrics.request("unavailable");
             LOG.warnf("webhook: results of conversation %s not published now (%s); Twilio may retry, the poller"
                     + " publishes them anyway", execution.conversationId(), e.getMessage());
-            return Response.fromResponse(Problem.response(Response.Status.SERVICE_UNAVAILABLE, "the results could not"
-                    + " be published to Kafka now; retry later (the poller publishes them once Kafka is back)"))
-                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
+            throw refused("unavailable", retryLater("the results could not be published to Kafka now; retry later"
+                    + " (the poller publishes them once Kafka is back)"));
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - received);
+    }
+
+    private Response answer(PollerService.PushResult pushed, Duration took) {
         int handled = pushed.published() + pushed.alreadyPublished();
         Integer unselected = pushed.unselected() > 0 ? pushed.unselected() : null;
         if (handled == 0 && pushed.deferred() > 0) {
@@ -129,6 +144,27 @@ public class RuleExecutionResource {
                         pushed.deferred() > 0 ? pushed.deferred() : null, unselected))
                 .header(SERVER_TIMING, String.format(Locale.ROOT, "commit;dur=%.3f", took.toNanos() / 1e6))
                 .build();
+    }
+
+    private static Response retryLater(String detail) {
+        return Response.fromResponse(Problem.response(Response.Status.SERVICE_UNAVAILABLE, detail))
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
+    }
+
+    /** Counts the request under {@code outcome} and stops it with {@code response}. */
+    private Refused refused(String outcome, Response response) {
+        metrics.request(outcome);
+        return new Refused(response);
+    }
+
+    /** A request answered before its results reach a feed; carries the answer, not a stack trace. */
+    private static final class Refused extends Exception {
+        private final transient Response response;
+
+        Refused(Response response) {
+            super(null, null, false, false);
+            this.response = response;
+        }
     }
 
     /** The body, or null when it is larger than {@code limit}. */
