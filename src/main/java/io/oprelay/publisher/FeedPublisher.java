@@ -6,7 +6,7 @@ import io.oprelay.events.ResultEvents;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.kafka.KafkaClients;
 import io.oprelay.kafka.RecordLimits;
-import io.oprelay.routing.RecordSize;
+import io.oprelay.kafka.RecordSize;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;

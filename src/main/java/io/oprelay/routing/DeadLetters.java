@@ -1,5 +1,6 @@
 package io.oprelay.routing;
 
+import io.oprelay.kafka.RecordSize;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;

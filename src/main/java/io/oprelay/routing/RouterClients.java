@@ -1,5 +1,6 @@
 package io.oprelay.routing;
 
+import io.oprelay.kafka.RecordSize;
 import io.oprelay.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

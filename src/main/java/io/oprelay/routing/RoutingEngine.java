@@ -1,5 +1,6 @@
 package io.oprelay.routing;
 
+import io.oprelay.kafka.RecordSize;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oprelay.events.CloudEventHeaders;
 import io.oprelay.routing.spi.BoundAction;

@@ -1,4 +1,4 @@
-package io.oprelay.routing;
+package io.oprelay.kafka;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * How large a record is on the wire, at most, and how large the router's producer lets it be. A record above the
+ * How large a record is on the wire, at most, and how large a producer lets it be. A record above the
  * limit fails inside the transaction and would make the whole batch fail again on every replay, so the router
  * checks before it sends.
  */
@@ -46,7 +46,7 @@ public final class RecordSize {
     }
 
     /** The largest record a producer with these settings sends: {@code max.request.size} (within {@code buffer.memory}). */
-    static long maxRecordBytes(Map<String, Object> producerConfig) {
+    public static long maxRecordBytes(Map<String, Object> producerConfig) {
         long maxRequest = number(producerConfig.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), DEFAULT_MAX_REQUEST_SIZE);
         long bufferMemory = number(producerConfig.get(ProducerConfig.BUFFER_MEMORY_CONFIG), DEFAULT_BUFFER_MEMORY);
         return Math.min(maxRequest, bufferMemory);
