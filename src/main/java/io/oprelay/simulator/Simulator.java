@@ -1,11 +1,7 @@
 package io.oprelay.simulator;
 
-import io.oprelay.twilio.OperatorResult;
-import io.oprelay.twilio.OperatorResultParser;
 import io.oprelay.twilio.OutputFormat;
-import io.oprelay.twilio.RawResult;
 import io.oprelay.twilio.SortOrder;
-import io.oprelay.twilio.Ttid;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,12 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * The simulator's state, for its HTTP endpoints and for tests that drive it in the same JVM: the results, the sort
@@ -35,7 +26,6 @@ import java.util.regex.Pattern;
 public class Simulator {
 
     private static final Logger LOG = Logger.getLogger(Simulator.class);
-    private static final Pattern RESULT_ID = Ttid.pattern("intelligence_operatorresult");
 
     private final SimulatorConfig config;
     private final Clock clock;
@@ -43,13 +33,11 @@ public class Simulator {
     private final Catalog catalog;
     private final ResultGenerator generator;
     private final PageTokens tokens;
-    private final Random faultDice;
-    private final AtomicReference<FaultSettings> faults;
+    private final FaultInjector faults;
+    private final FeedPacer pacer = new FeedPacer();
     private volatile boolean enabled;
     private volatile SortOrder sortOrder;
     private volatile double rate;
-    private double carry;
-    private long lastTick;
 
     @Inject
     public Simulator(SimulatorConfig config) {
@@ -67,8 +55,7 @@ public class Simulator {
         this.generator = new ResultGenerator(catalog, config.seed(), config.quirks());
         this.tokens = new PageTokens(config.tokenSecret().map(s -> s.getBytes(StandardCharsets.UTF_8))
                 .orElseGet(Simulator::randomKey));
-        this.faultDice = new Random(config.seed());
-        this.faults = new AtomicReference<>(FaultSettings.from(config.faults()));
+        this.faults = new FaultInjector(FaultSettings.from(config.faults()), config.seed());
     }
 
     private static byte[] randomKey() {
@@ -89,19 +76,7 @@ public class Simulator {
     /** Adds the results that {@code rate} asks for since the last tick. */
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void feed() {
-        long now = System.nanoTime();
-        int due;
-        synchronized (this) {
-            double elapsed = lastTick == 0 ? 1.0 : (now - lastTick) / 1e9;
-            lastTick = now;
-            if (!enabled || rate <= 0) {
-                carry = 0;
-                return;
-            }
-            carry += rate * elapsed;
-            due = (int) Math.floor(carry);
-            carry -= due;
-        }
+        int due = pacer.due(System.nanoTime(), enabled, rate);
         if (due > 0) {
             add(due);
         }
@@ -132,7 +107,7 @@ public class Simulator {
     public synchronized List<String> add(int count, Set<OutputFormat> formats, String conversationId) {
         List<String> ids = new ArrayList<>(count);
         long now = clock.millis();
-        boolean nullProfileIds = faults.get().nullProfileIds();
+        boolean nullProfileIds = faults.current().nullProfileIds();
         for (int i = 0; i < count; i++) {
             StoredResult result = generator.next(now, formats, conversationId, nullProfileIds);
             store.put(result);
@@ -149,40 +124,19 @@ public class Simulator {
      * @throws IllegalStateException    when a result with that id exists already
      */
     public synchronized String put(byte[] json) {
-        RawResult raw;
-        try {
-            raw = new OperatorResultParser().parseOne(json);
-        } catch (OperatorResultParser.MalformedAnswerException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+        StoredResult result = UploadedResult.parse(json);
+        if (store.get(result.id()).isPresent()) {
+            throw new IllegalStateException("a result with id " + result.id() + " exists already");
         }
-        OperatorResult view = raw.view();
-        require(view.id() != null && RESULT_ID.matcher(view.id()).matches(),
-                "id must match " + RESULT_ID.pattern());
-        require(view.conversationId() != null && !view.conversationId().isBlank(), "conversationId is required");
-        require(view.intelligenceConfiguration() != null && view.intelligenceConfiguration().id() != null,
-                "intelligenceConfiguration.id is required");
-        require(view.operator() != null && view.operator().id() != null, "operator.id is required");
-        require(view.outputFormat() != null && !view.outputFormat().isBlank(), "outputFormat is required");
-        require(view.dateCreated() != null, "dateCreated is required (an ISO-8601 date-time)");
-        if (store.get(view.id()).isPresent()) {
-            throw new IllegalStateException("a result with id " + view.id() + " exists already");
-        }
-        store.put(new StoredResult(view.id(), view.conversationId(), view.intelligenceConfiguration().id(),
-                view.operator().id(), view.format(), raw.json()));
-        return view.id();
-    }
-
-    private static void require(boolean condition, String problem) {
-        if (!condition) {
-            throw new IllegalArgumentException(problem);
-        }
+        store.put(result);
+        return result.id();
     }
 
     /** Adds {@code count} results spread evenly over the {@code span} before now, as a start backlog. */
     public synchronized void addBacklog(int count, Duration span) {
         long end = clock.millis();
         long start = end - span.toMillis();
-        boolean nullProfileIds = faults.get().nullProfileIds();
+        boolean nullProfileIds = faults.current().nullProfileIds();
         for (int i = 0; i < count; i++) {
             store.put(generator.next(start + (span.toMillis() * i) / Math.max(1, count), Set.of(), null,
                     nullProfileIds));
@@ -251,21 +205,17 @@ public class Simulator {
 
     /** The faults in force. */
     public FaultSettings faults() {
-        return faults.get();
+        return faults.current();
     }
 
     /** Replaces the faults in force; see {@link FaultSettings#problem()} for what is accepted. */
     public void setFaults(FaultSettings settings) {
-        String problem = settings.problem();
-        if (problem != null) {
-            throw new IllegalArgumentException(problem);
-        }
         faults.set(settings);
     }
 
     /** Back to the faults configured at start. */
     public void resetFaults() {
-        faults.set(FaultSettings.from(config.faults()));
+        faults.reset();
     }
 
     /** The accepted credentials, when restricted. */
@@ -275,33 +225,9 @@ public class Simulator {
                 && config.auth().password().map(password::equals).orElse(true);
     }
 
-    /** Rolls the dice of the 429 and 500 shares: the status to inject, or 0. */
-    int injectedStatus() {
-        FaultSettings current = faults.get();
-        if (current.rateLimitShare() <= 0 && current.serverErrorShare() <= 0) {
-            return 0;
-        }
-        double roll;
-        synchronized (faultDice) {
-            roll = faultDice.nextDouble();
-        }
-        if (roll < current.rateLimitShare()) {
-            return 429;
-        }
-        return roll < current.rateLimitShare() + current.serverErrorShare() ? 500 : 0;
-    }
-
-    /** Uses one page of a page counter; true when this page gets that fault. */
-    boolean takePageFault(Function<FaultSettings, Integer> counter, UnaryOperator<FaultSettings> decrement) {
-        while (true) {
-            FaultSettings current = faults.get();
-            if (counter.apply(current) <= 0) {
-                return false;
-            }
-            if (faults.compareAndSet(current, decrement.apply(current))) {
-                return true;
-            }
-        }
+    /** The faults and their dice and counters, for the endpoints that inject them. */
+    FaultInjector faultInjector() {
+        return faults;
     }
 
     ResultStore.Page page(Filters filters, SortOrder order, String cursor, boolean forward, int size) {

@@ -1,6 +1,5 @@
 package io.oprelay.simulator;
 
-import io.oprelay.twilio.SortOrder;
 import io.oprelay.twilio.Ttid;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
@@ -13,10 +12,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -37,9 +34,11 @@ public class SimulatorResource {
     private static final int MAX_PAGE_SIZE = 1000;
 
     private final Simulator simulator;
+    private final PageAnswer pages;
 
     public SimulatorResource(Simulator simulator) {
         this.simulator = simulator;
+        this.pages = new PageAnswer(simulator);
     }
 
     @GET
@@ -105,7 +104,7 @@ public class SimulatorResource {
         if (!authenticated(authorization)) {
             return TwilioAnswers.unauthorized();
         }
-        int injected = simulator.injectedStatus();
+        int injected = simulator.faultInjector().injectedStatus();
         if (injected == 429) {
             return TwilioAnswers.tooManyRequests(simulator.faults().retryAfterSeconds());
         }
@@ -128,70 +127,64 @@ public class SimulatorResource {
 
     private Response listPage(String conversationId, String configurationId, String operatorId, String pageSizeText,
                               String pageToken) {
-        int pageSize = DEFAULT_PAGE_SIZE;
-        if (pageSizeText != null) {
-            try {
-                pageSize = Integer.parseInt(pageSizeText.trim());
-            } catch (NumberFormatException e) {
-                pageSize = -1;
-            }
-            if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-                return TwilioAnswers.invalid("pageSize", "Invalid pageSize: it must be an integer from 1 to "
-                        + MAX_PAGE_SIZE + ", was " + pageSizeText);
-            }
+        Response invalid = checkPageSize(pageSizeText);
+        invalid = invalid != null ? invalid : checkFilters(conversationId, configurationId, operatorId);
+        if (invalid != null) {
+            return invalid;
         }
+        int pageSize = pageSizeText == null ? DEFAULT_PAGE_SIZE : Integer.parseInt(pageSizeText.trim());
+        Filters filters = new Filters(Optional.ofNullable(conversationId), Optional.ofNullable(configurationId),
+                Optional.ofNullable(operatorId));
+        if (pageToken == null) {
+            return pages.answer(filters, simulator.sortOrder(), null, true, pageSize, null);
+        }
+        Optional<PageTokens.Cursor> decoded = simulator.tokens().decode(pageToken);
+        invalid = checkToken(decoded, filters);
+        if (invalid != null) {
+            return invalid;
+        }
+        PageTokens.Cursor token = decoded.get();
+        return pages.answer(filters, token.order(), token.afterId(), token.forward(), pageSize, pageToken);
+    }
+
+    private static Response checkPageSize(String pageSizeText) {
+        if (pageSizeText == null) {
+            return null;
+        }
+        int pageSize;
+        try {
+            pageSize = Integer.parseInt(pageSizeText.trim());
+        } catch (NumberFormatException e) {
+            pageSize = -1;
+        }
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            return TwilioAnswers.invalid("pageSize", "Invalid pageSize: it must be an integer from 1 to "
+                    + MAX_PAGE_SIZE + ", was " + pageSizeText);
+        }
+        return null;
+    }
+
+    private static Response checkFilters(String conversationId, String configurationId, String operatorId) {
         Response badFilter = checkFilter("conversationId", conversationId, CONVERSATION_ID);
         badFilter = badFilter != null ? badFilter
                 : checkFilter("intelligenceConfigurationId", configurationId, CONFIGURATION_ID);
-        badFilter = badFilter != null ? badFilter : checkFilter("operatorId", operatorId, OPERATOR_ID);
-        if (badFilter != null) {
-            return badFilter;
-        }
-        Filters filters = new Filters(Optional.ofNullable(conversationId), Optional.ofNullable(configurationId),
-                Optional.ofNullable(operatorId));
-        SortOrder order = simulator.sortOrder();
-        String cursor = null;
-        boolean forward = true;
-        if (pageToken != null) {
-            Optional<PageTokens.Cursor> decoded = simulator.tokens().decode(pageToken);
-            if (decoded.isEmpty()) {
-                return TwilioAnswers.invalid("pageToken", "Invalid pageToken: it was not issued by this API");
-            }
-            PageTokens.Cursor token = decoded.get();
-            Long ttl = simulator.faults().tokenTtlMs();
-            if (ttl != null && System.currentTimeMillis() - token.issuedAtMillis() > ttl) {
-                return TwilioAnswers.invalid("pageToken", "Invalid pageToken: it has expired, list again from the start");
-            }
-            if (!token.filters().equals(filters)) {
-                return TwilioAnswers.invalid("pageToken", "Invalid pageToken: it was issued for other filters; "
-                        + "send the same conversationId, intelligenceConfigurationId and operatorId on every page");
-            }
-            cursor = token.afterId();
-            forward = token.forward();
-            order = token.order();
-        }
-        ResultStore.Page page = simulator.page(filters, order, cursor, forward, pageSize);
-        long now = System.currentTimeMillis();
-        String next = page.moreAfter()
-                ? simulator.tokens().encode(new PageTokens.Cursor(last(page), true, order, filters, now)) : null;
-        String previous = page.moreBefore()
-                ? simulator.tokens().encode(new PageTokens.Cursor(page.items().get(0).id(), false, order, filters, now))
-                : null;
-        if (pageToken != null && simulator.takePageFault(FaultSettings::repeatedTokenPages,
-                f -> f.withRepeatedTokenPages(f.repeatedTokenPages() - 1))) {
-            next = pageToken;
-        }
-        boolean withMeta = !simulator.takePageFault(FaultSettings::pagesWithoutMeta,
-                f -> f.withPagesWithoutMeta(f.pagesWithoutMeta() - 1));
-        byte[] body = body(page, next, previous, withMeta);
-        if (simulator.takePageFault(FaultSettings::malformedPages, f -> f.withMalformedPages(f.malformedPages() - 1))) {
-            body = Arrays.copyOf(body, body.length / 2);
-        }
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+        return badFilter != null ? badFilter : checkFilter("operatorId", operatorId, OPERATOR_ID);
     }
 
-    private static String last(ResultStore.Page page) {
-        return page.items().get(page.items().size() - 1).id();
+    private Response checkToken(Optional<PageTokens.Cursor> decoded, Filters filters) {
+        if (decoded.isEmpty()) {
+            return TwilioAnswers.invalid("pageToken", "Invalid pageToken: it was not issued by this API");
+        }
+        PageTokens.Cursor token = decoded.get();
+        Long ttl = simulator.faults().tokenTtlMs();
+        if (ttl != null && System.currentTimeMillis() - token.issuedAtMillis() > ttl) {
+            return TwilioAnswers.invalid("pageToken", "Invalid pageToken: it has expired, list again from the start");
+        }
+        if (!token.filters().equals(filters)) {
+            return TwilioAnswers.invalid("pageToken", "Invalid pageToken: it was issued for other filters; "
+                    + "send the same conversationId, intelligenceConfigurationId and operatorId on every page");
+        }
+        return null;
     }
 
     private static Response checkFilter(String name, String value, Pattern pattern) {
@@ -199,34 +192,5 @@ public class SimulatorResource {
             return null;
         }
         return TwilioAnswers.invalid(name, "Invalid " + name + ": it must match " + pattern.pattern());
-    }
-
-    private static byte[] body(ResultStore.Page page, String next, String previous, boolean withMeta) {
-        int size = 64;
-        for (StoredResult result : page.items()) {
-            size += result.json().length + 1;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size + 512);
-        out.writeBytes("{\"items\":[".getBytes(StandardCharsets.US_ASCII));
-        for (int i = 0; i < page.items().size(); i++) {
-            if (i > 0) {
-                out.write(',');
-            }
-            out.writeBytes(page.items().get(i).json());
-        }
-        out.write(']');
-        if (withMeta) {
-            StringBuilder meta = new StringBuilder(",\"meta\":{\"key\":\"items\",\"pageSize\":")
-                    .append(page.items().size());
-            if (next != null) {
-                meta.append(",\"nextToken\":\"").append(next).append('"');
-            }
-            if (previous != null) {
-                meta.append(",\"previousToken\":\"").append(previous).append('"');
-            }
-            out.writeBytes(meta.append('}').toString().getBytes(StandardCharsets.US_ASCII));
-        }
-        out.write('}');
-        return out.toByteArray();
     }
 }
