@@ -46,16 +46,10 @@ class AdminApiAuthIT {
     @BeforeAll
     static void start() throws Exception {
         broker = LocalBrokers.started("admin-auth");
-        relay = new RelayProcess("admin-auth", Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "relay.simulator.enabled", "true",
-                "relay.simulator.backlog", "20",
-                "relay.simulator.rate", "0",
-                "relay.twilio.base-url", "http://localhost:${quarkus.http.port}/simulator",
-                "relay.twilio.username", "SKtest",
-                "relay.twilio.password", "test-secret",
-                "relay.poller.enabled", "false",
-                "relay.webhook.enabled", "false")).start().awaitReady(Duration.ofSeconds(90));
+        Map<String, String> settings = RelayProcess.simulatorAsTwilio(broker.bootstrapServers(), 20);
+        settings.put("relay.poller.enabled", "false");
+        settings.put("relay.webhook.enabled", "false");
+        relay = new RelayProcess("admin-auth", settings).start().awaitReady(Duration.ofSeconds(90));
         port = URI.create(relay.baseUrl()).getPort();
         twilio = new SimulatorClient(relay.baseUrl() + "/simulator");
     }

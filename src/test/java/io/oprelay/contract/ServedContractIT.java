@@ -20,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,17 +43,10 @@ class ServedContractIT {
     @BeforeAll
     static void start() throws Exception {
         broker = LocalBrokers.started("served-contract");
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "relay.simulator.enabled", "true",
-                "relay.simulator.backlog", "25",
-                "relay.simulator.rate", "0",
-                "relay.twilio.base-url", "http://localhost:${quarkus.http.port}/simulator",
-                "relay.twilio.username", "SKtest",
-                "relay.twilio.password", "test-secret",
-                "relay.webhook.enabled", "false",
-                "relay.poller.interval", "1S",
-                "relay.events.schema-base-url", BASE));
+        Map<String, String> settings = RelayProcess.simulatorAsTwilio(broker.bootstrapServers(), 25);
+        settings.put("relay.webhook.enabled", "false");
+        settings.put("relay.poller.interval", "1S");
+        settings.put("relay.events.schema-base-url", BASE);
         settings.put("relay.topics.json", "served.results.json");
         settings.put("relay.actions.agent-assist.topic", "served.hints");
         relay = new RelayProcess("served-contract", settings).start().awaitReady(Duration.ofSeconds(90));

@@ -49,17 +49,10 @@ class OverlappingFeedsAndClosedStreamIT {
     @BeforeAll
     static void start() throws Exception {
         broker = LocalBrokers.started("overlapping-feeds");
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "relay.simulator.enabled", "true",
-                "relay.simulator.backlog", String.valueOf(BACKLOG),
-                "relay.simulator.rate", "0",
-                "relay.twilio.base-url", "http://localhost:${quarkus.http.port}/simulator",
-                "relay.twilio.username", "SKtest",
-                "relay.twilio.password", "test-secret",
-                "relay.routing.enabled", "false",
-                "relay.webhook.enabled", "false",
-                "relay.actions.agent-assist.stream-enabled", "false"));
+        Map<String, String> settings = RelayProcess.simulatorAsTwilio(broker.bootstrapServers(), BACKLOG);
+        settings.put("relay.routing.enabled", "false");
+        settings.put("relay.webhook.enabled", "false");
+        settings.put("relay.actions.agent-assist.stream-enabled", "false");
         // Two feeds of everything (every result twice), and filtered feeds that select none of the simulator's.
         settings.put("relay.feeds.\"all\".page-size", "100");
         settings.put("relay.feeds.\"all-again\".page-size", "100");

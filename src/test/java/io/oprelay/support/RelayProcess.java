@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,22 @@ public final class RelayProcess implements AutoCloseable {
     private final Map<String, String> settings;
     private final Path log;
     private Process process;
+
+    /**
+     * Settings (a map the caller may add to) of a relay on {@code bootstrapServers} whose Twilio is its own
+     * simulator, started with {@code backlog} results and adding none by itself.
+     */
+    public static Map<String, String> simulatorAsTwilio(String bootstrapServers, int backlog) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("kafka.bootstrap.servers", bootstrapServers);
+        settings.put("relay.simulator.enabled", "true");
+        settings.put("relay.simulator.backlog", String.valueOf(backlog));
+        settings.put("relay.simulator.rate", "0");
+        settings.put("relay.twilio.base-url", "http://localhost:${quarkus.http.port}/simulator");
+        settings.put("relay.twilio.username", "SKtest");
+        settings.put("relay.twilio.password", "test-secret");
+        return settings;
+    }
 
     public RelayProcess(String name, Map<String, String> settings) throws IOException {
         this.name = name;
