@@ -3,19 +3,14 @@ package io.oprelay.actions;
 import io.oprelay.routing.ResultEvents;
 import io.oprelay.routing.SampleResults;
 import io.oprelay.support.Waits;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @TestProfile(AgentAssistStreamPollerOnlyTest.PollerOnly.class)
-class AgentAssistStreamPollerOnlyTest {
+class AgentAssistStreamPollerOnlyTest extends HintStreamOfOneMode {
 
     public static class PollerOnly implements QuarkusTestProfile {
         @Override
@@ -36,11 +31,6 @@ class AgentAssistStreamPollerOnlyTest {
         }
     }
 
-    @TestHTTPResource("/agent-assist/stream")
-    URL stream;
-    @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafka;
     @Inject
     ActionsConfig actions;
 
@@ -48,9 +38,7 @@ class AgentAssistStreamPollerOnlyTest {
     void aPollerOnlyInstanceStreamsTheHintsAnotherReleasesRouterWrote() throws Exception {
         String conversation = SampleResults.conversationId();
         String hint = "{\"conversationId\":\"" + conversation + "\",\"rule\":\"from-the-router-release\"}";
-        URI uri = URI.create(stream + "?conversationId=" + conversation);
-        try (SseClient client = SseClient.connected(uri, Duration.ofSeconds(10));
-             ResultEvents writer = new ResultEvents(kafka)) {
+        try (SseClient client = connect(conversation); ResultEvents writer = writer()) {
             writer.publishRaw(new ProducerRecord<>(actions.agentAssist().topic(), conversation,
                     hint.getBytes(StandardCharsets.UTF_8)));
             SseClient.Event event = client.next(Waits.seconds(20).toMillis(), TimeUnit.MILLISECONDS);

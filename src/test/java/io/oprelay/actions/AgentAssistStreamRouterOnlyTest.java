@@ -5,17 +5,12 @@ import io.oprelay.events.TopicsConfig;
 import io.oprelay.routing.ResultEvents;
 import io.oprelay.routing.SampleResults;
 import io.oprelay.support.Waits;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.URL;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @TestProfile(AgentAssistStreamRouterOnlyTest.RouterOnly.class)
-class AgentAssistStreamRouterOnlyTest {
+class AgentAssistStreamRouterOnlyTest extends HintStreamOfOneMode {
 
     public static class RouterOnly implements QuarkusTestProfile {
         @Override
@@ -36,20 +31,13 @@ class AgentAssistStreamRouterOnlyTest {
         }
     }
 
-    @TestHTTPResource("/agent-assist/stream")
-    URL stream;
-    @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafka;
     @Inject
     TopicsConfig topics;
 
     @Test
     void aRouterOnlyInstanceStreamsTheHintsItRoutes() throws Exception {
         String conversation = SampleResults.conversationId();
-        URI uri = URI.create(stream + "?conversationId=" + conversation);
-        try (SseClient client = SseClient.connected(uri, Duration.ofSeconds(10));
-             ResultEvents writer = new ResultEvents(kafka)) {
+        try (SseClient client = connect(conversation); ResultEvents writer = writer()) {
             writer.publish(topics.classification(), SampleResults.classification(conversation, "angry"));
             SseClient.Event event = client.next(Waits.seconds(30).toMillis(), TimeUnit.MILLISECONDS);
             assertThat(event).as("the routed hint arrives").isNotNull();
