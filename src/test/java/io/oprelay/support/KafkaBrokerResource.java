@@ -15,6 +15,7 @@ import java.util.Map;
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
 
     private static volatile String bootstrapServers;
+    private static volatile String kind = "none";
     private KafkaContainer container;
     private KafkaClusterTestKit cluster;
 
@@ -28,6 +29,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         if (!"false".equals(System.getProperty("relay.test.docker")) && dockerAvailable()) {
             container = new KafkaContainer("apache/kafka:4.1.2");
             container.start();
+            kind = "container apache/kafka:4.1.2";
             return container.getBootstrapServers();
         }
         try {
@@ -50,6 +52,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
+            kind = "in-JVM KRaft (test kit, 1 combined node)";
             return cluster.bootstrapServers();
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the in-JVM Kafka test broker", e);
@@ -72,6 +75,11 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
     /** The bootstrap address of the broker this resource started, for clients created by tests. */
     public static String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** Which broker the last {@link #start()} gave: printed with every benchmark's figures. */
+    public static String kind() {
+        return kind;
     }
 
     @Override
