@@ -30,6 +30,8 @@ public class KafkaClients {
     /** Batch size of the transactional producers: large batches for backfills, where the topics take them. */
     static final int BATCH_SIZE = 256 * 1024;
 
+    private static final int TRANSACTION_TIMEOUT_MS = 60_000;
+
     /**
      * Keys of the {@code kafka.*} map that are not settings every client shares: Quarkus' own keys, and the group
      * id, which each client that joins a group names itself.
@@ -87,12 +89,26 @@ public class KafkaClients {
      */
     public KafkaProducer<String, byte[]> transactionalProducer(String transactionalId, String clientId,
                                                                int batchSize) {
-        Map<String, Object> props = transactional(transactionalId, clientId);
+        Map<String, Object> props = publisherSettings(clientId, batchSize);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        return producer(props);
+    }
+
+    /**
+     * Every setting of a feed publisher's producer but its transactional id and transaction timeout: batch, linger,
+     * compression and {@code max.request.size} included. A plain producer built from these is the same producer
+     * without transactions (the baseline of the publishing benchmark).
+     *
+     * @param batchSize as for {@link #transactionalProducer(String, String, int)}
+     */
+    public Map<String, Object> publisherSettings(String clientId, int batchSize) {
+        Map<String, Object> props = idempotent(clientId);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, Math.max(1, Math.min(BATCH_SIZE, batchSize)));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
-        return producer(props);
+        return props;
     }
 
     /**
@@ -148,7 +164,7 @@ public class KafkaClients {
     private Map<String, Object> transactional(String transactionalId, String clientId) {
         Map<String, Object> props = idempotent(clientId);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         return props;
     }
 
