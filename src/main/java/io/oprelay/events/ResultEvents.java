@@ -13,6 +13,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * Turns an OperatorResult into the Kafka record downstream subscribers rely on: topic by output format, key the
@@ -23,21 +25,61 @@ public class ResultEvents {
 
     private static final ObjectWriter CLAIM_WRITER = new ObjectMapper().writerFor(OversizeClaim.class);
 
+    private static final byte[] SPEC_VERSION = utf8(CloudEventHeaders.SPEC_VERSION_VALUE);
+    private static final byte[] CONTENT_TYPE = utf8(CloudEventHeaders.JSON);
+    private static final Map<String, byte[]> PATHS = Map.of(CloudEventHeaders.PATH_POLL,
+            utf8(CloudEventHeaders.PATH_POLL), CloudEventHeaders.PATH_WEBHOOK, utf8(CloudEventHeaders.PATH_WEBHOOK));
+
     private final TopicsConfig topics;
     private final EventSchemas schemas;
+    /**
+     * The header values that depend on the format only, encoded once: a backfill writes them on every event (the
+     * arrays are shared by the records, which nothing writes to).
+     */
+    private final Map<OutputFormat, FormatHeaders> formatHeaders = new EnumMap<>(OutputFormat.class);
+
+    /** Encoded header values of the created events of one format, and its topic. */
+    private record FormatHeaders(String topic, byte[] type, byte[] schema, String outputFormat,
+                                 byte[] outputFormatBytes) {
+    }
 
     public ResultEvents(TopicsConfig topics, EventSchemas schemas) {
         this.topics = topics;
         this.schemas = schemas;
+        for (OutputFormat format : OutputFormat.values()) {
+            formatHeaders.put(format, new FormatHeaders(topics.forFormat(format),
+                    utf8(CloudEventHeaders.typeOf(format)), utf8(schemas.ofFormat(format)), format.name(),
+                    utf8(format.name())));
+        }
     }
 
     /** The event announcing a result, from the poll or the webhook path. */
     public ProducerRecord<String, byte[]> created(RawResult result, String path) {
         OperatorResult view = result.view();
-        OutputFormat format = view.format();
-        RecordHeaders headers = common(view, view.id(), CloudEventHeaders.typeOf(format));
-        add(headers, CloudEventHeaders.RELAY_PATH, path);
-        return new ProducerRecord<>(topics.forFormat(format), null, keyOf(view), result.json(), headers);
+        FormatHeaders constant = formatHeaders.get(view.format());
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CloudEventHeaders.SPEC_VERSION, SPEC_VERSION);
+        add(headers, CloudEventHeaders.ID, view.id());
+        headers.add(CloudEventHeaders.TYPE, constant.type());
+        add(headers, CloudEventHeaders.SOURCE, sourceOf(view));
+        add(headers, CloudEventHeaders.SUBJECT, view.conversationId());
+        if (view.dateCreated() != null) {
+            add(headers, CloudEventHeaders.TIME, view.dateCreated().toString());
+        }
+        headers.add(CloudEventHeaders.DATA_SCHEMA, constant.schema());
+        headers.add(CloudEventHeaders.CONTENT_TYPE, CONTENT_TYPE);
+        if (constant.outputFormat().equals(view.outputFormat())) {
+            headers.add(CloudEventHeaders.OUTPUT_FORMAT, constant.outputFormatBytes());
+        } else {
+            add(headers, CloudEventHeaders.OUTPUT_FORMAT, view.outputFormat());
+        }
+        byte[] pathBytes = PATHS.get(path);
+        if (pathBytes != null) {
+            headers.add(CloudEventHeaders.RELAY_PATH, pathBytes);
+        } else {
+            add(headers, CloudEventHeaders.RELAY_PATH, path);
+        }
+        return new ProducerRecord<>(constant.topic(), null, keyOf(view), result.json(), headers);
     }
 
     /**
@@ -134,6 +176,10 @@ public class ResultEvents {
     /** The conversation keeps all its results ordered on one partition; a result without one is keyed by its id. */
     static String keyOf(OperatorResult view) {
         return view.conversationId() != null ? view.conversationId() : view.id();
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void add(RecordHeaders headers, String name, String value) {

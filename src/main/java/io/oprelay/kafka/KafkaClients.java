@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +30,9 @@ public class KafkaClients {
 
     /** Batch size of the transactional producers: large batches for backfills, where the topics take them. */
     static final int BATCH_SIZE = 256 * 1024;
+
+    /** {@code linger.ms} of a feed publisher built without one ({@code relay.poller.publisher-linger} by default). */
+    public static final Duration PUBLISHER_LINGER = Duration.ofMillis(100);
 
     private static final int TRANSACTION_TIMEOUT_MS = 60_000;
 
@@ -78,18 +82,19 @@ public class KafkaClients {
      * @param transactionalId stable per unit of work (per feed), so a restarted or duplicate writer fences the old one
      */
     public KafkaProducer<String, byte[]> transactionalProducer(String transactionalId, String clientId) {
-        return transactionalProducer(transactionalId, clientId, BATCH_SIZE);
+        return transactionalProducer(transactionalId, clientId, BATCH_SIZE, PUBLISHER_LINGER);
     }
 
     /**
-     * As {@link #transactionalProducer(String, String)}, with batches of at most {@code batchSize} bytes. A topic
+     * As {@link #transactionalProducer(String, String)}, with batches of at most {@code batchSize} bytes, sent
+     * {@code linger} after their first record unless full sooner (a commit sends every batch at once). A topic
      * whose {@code max.message.bytes} is below the batch size refuses full batches, and the producer then splits them
      * into batches of that same size again and again until the delivery times out: batches must fit the smallest
      * topic a producer writes to.
      */
     public KafkaProducer<String, byte[]> transactionalProducer(String transactionalId, String clientId,
-                                                               int batchSize) {
-        Map<String, Object> props = publisherSettings(clientId, batchSize);
+                                                               int batchSize, Duration linger) {
+        Map<String, Object> props = publisherSettings(clientId, batchSize, linger);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         return producer(props);
@@ -100,11 +105,12 @@ public class KafkaClients {
      * compression and {@code max.request.size} included. A plain producer built from these is the same producer
      * without transactions (the baseline of the publishing benchmark).
      *
-     * @param batchSize as for {@link #transactionalProducer(String, String, int)}
+     * @param batchSize as for {@link #transactionalProducer(String, String, int, Duration)}
+     * @param linger    as for {@link #transactionalProducer(String, String, int, Duration)}
      */
-    public Map<String, Object> publisherSettings(String clientId, int batchSize) {
+    public Map<String, Object> publisherSettings(String clientId, int batchSize, Duration linger) {
         Map<String, Object> props = idempotent(clientId);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, linger.toMillis()));
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, Math.max(1, Math.min(BATCH_SIZE, batchSize)));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);

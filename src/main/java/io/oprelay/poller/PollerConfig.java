@@ -40,6 +40,14 @@ public interface PollerConfig {
     @WithDefault("5000")
     int maxTransactionResults();
 
+    /**
+     * How long a feed's producer holds a batch for more records ({@code linger.ms}) before sending it, unless the
+     * batch is full or the transaction commits (a commit sends every batch at once, so a pushed result waits no
+     * longer). Longer means fewer, fuller batches in a backfill: each compressed batch costs a set-up of its own.
+     */
+    @WithDefault("100MS")
+    Duration publisherLinger();
+
     /** Pages in one sweep before it ends and resumes from its token in the next one (guards against endless lists). */
     @WithDefault("1000")
     int maxPagesPerSweep();

@@ -149,7 +149,8 @@ public class PollerService {
             return;
         }
         FeedPublisher publisher = new FeedPublisher(feed.name(), clients, topics, config.transactionalIdPrefix(),
-                config.lookback(), config.maxCheckpointSegments(), provisioner::recordLimits);
+                config.lookback(), config.maxCheckpointSegments(), provisioner::recordLimits,
+                config.publisherLinger());
         FeedRunner runner = new FeedRunner(feed, api, publisher, events, config, metrics, statuses.get(feed.name()),
                 retention);
         running.put(feed.name(), new Running(runner, supervisor.start("feed", "relay-feed-" + feed.name(), runner::run)));

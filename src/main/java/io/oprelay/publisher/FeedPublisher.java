@@ -51,6 +51,7 @@ public final class FeedPublisher implements AutoCloseable {
     private final CheckpointReader reader;
     private final int maxSegments;
     private final Supplier<RecordLimits> limitsSource;
+    private final Duration linger;
     private RecordLimits limits;
     private KafkaProducer<String, byte[]> producer;
     private int partition = -1;
@@ -59,16 +60,25 @@ public final class FeedPublisher implements AutoCloseable {
     public FeedPublisher(String feed, KafkaClients clients, TopicsConfig topics, String transactionalIdPrefix,
                          Duration lookback, int maxSegments) {
         this(feed, clients, topics, transactionalIdPrefix, lookback, maxSegments,
-                () -> RecordLimits.producerOnly(clients.maxRecordBytes()));
+                () -> RecordLimits.producerOnly(clients.maxRecordBytes()), KafkaClients.PUBLISHER_LINGER);
+    }
+
+    /** With limits read by {@code limitsSource}, as below, and the default {@code linger.ms}. */
+    public FeedPublisher(String feed, KafkaClients clients, TopicsConfig topics, String transactionalIdPrefix,
+                         Duration lookback, int maxSegments, Supplier<RecordLimits> limitsSource) {
+        this(feed, clients, topics, transactionalIdPrefix, lookback, maxSegments, limitsSource,
+                KafkaClients.PUBLISHER_LINGER);
     }
 
     /**
      * @param limitsSource reads the largest record each topic takes, at every {@link #open()}; a result event larger
      *                     than that goes out as its claim-check
+     * @param linger       the producer's {@code linger.ms} ({@code relay.poller.publisher-linger})
      */
     public FeedPublisher(String feed, KafkaClients clients, TopicsConfig topics, String transactionalIdPrefix,
-                         Duration lookback, int maxSegments, Supplier<RecordLimits> limitsSource) {
+                         Duration lookback, int maxSegments, Supplier<RecordLimits> limitsSource, Duration linger) {
         this.feed = feed;
+        this.linger = linger;
         this.limitsSource = limitsSource;
         this.limits = RecordLimits.producerOnly(clients.maxRecordBytes());
         this.clients = clients;
@@ -97,7 +107,7 @@ public final class FeedPublisher implements AutoCloseable {
             // producer split its batches in a loop instead of failing the one record that is too large.
             limits = limitsSource.get();
             producer = clients.transactionalProducer(transactionalId, "relay-publisher-" + feed,
-                    (int) Math.min(Integer.MAX_VALUE, limits.smallest()));
+                    (int) Math.min(Integer.MAX_VALUE, limits.smallest()), linger);
             producer.initTransactions();
             partition = partitionFor(feed, producer.partitionsFor(checkpointTopic).size());
             CheckpointReader.Restored restored = reader.restore(new TopicPartition(checkpointTopic, partition));

@@ -3,7 +3,10 @@ package io.oprelay.twilio;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -125,23 +128,49 @@ public final class OperatorResultParser {
         return results;
     }
 
+    /**
+     * Binds the object the parser stands on straight from the tokens (no tree in between: a tree of every item cost
+     * as much again as the binding). An item whose fields do not bind is read to its end and kept with the lenient
+     * view of its tree, built from its bytes. Broken JSON is never taken for such an item: it fails the answer.
+     */
     private RawResult readObject(JsonParser parser, byte[] body) throws IOException {
         int start = Math.toIntExact(parser.currentTokenLocation().getByteOffset());
-        JsonNode tree = parser.readValueAsTree();
+        JsonStreamContext outer = parser.getParsingContext().getParent();
+        OperatorResult view;
+        JsonToken last;
+        try {
+            view = mapper.readValue(parser, OperatorResult.class);
+            last = parser.getLastClearedToken(); // the mapper clears the token it ended on
+        } catch (DatabindException | IllegalArgumentException e) {
+            if (e.getCause() instanceof StreamReadException broken) {
+                throw broken;
+            }
+            skipToEndOfObject(parser, outer);
+            view = null;
+            last = parser.currentToken();
+        }
+        expect(last == JsonToken.END_OBJECT && parser.getParsingContext() == outer,
+                "could not locate a result in the answer");
         int end = Math.toIntExact(parser.currentTokenLocation().getByteOffset()) + 1;
         expect(start >= 0 && end <= body.length && body[start] == '{' && body[end - 1] == '}',
                 "could not locate a result in the answer");
-        return new RawResult(view(tree), Arrays.copyOfRange(body, start, end));
+        if (view == null) {
+            view = lenientView(mapper.readTree(body, start, end - start));
+        }
+        return new RawResult(view, Arrays.copyOfRange(body, start, end));
     }
 
-    /** The typed view; a payload whose fields do not bind keeps its top-level identifiers and its result tree. */
-    private OperatorResult view(JsonNode tree) {
-        try {
-            return mapper.treeToValue(tree, OperatorResult.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            return new OperatorResult(text(tree, "id"), text(tree, "accountId"), null, text(tree, "conversationId"),
-                    null, text(tree, "outputFormat"), null, null, null, tree.get("result"));
+    /** After a binding that gave up inside an object: reads on to the object's end. */
+    private static void skipToEndOfObject(JsonParser parser, JsonStreamContext outer) throws IOException {
+        while (!(parser.currentToken() == JsonToken.END_OBJECT && parser.getParsingContext() == outer)) {
+            expect(parser.nextToken() != null, "the answer ended inside a result");
         }
+    }
+
+    /** The view of a payload whose fields do not bind: its top-level identifiers and its result tree. */
+    private static OperatorResult lenientView(JsonNode tree) {
+        return new OperatorResult(text(tree, "id"), text(tree, "accountId"), null, text(tree, "conversationId"),
+                null, text(tree, "outputFormat"), null, null, null, tree.get("result"));
     }
 
     private static String text(JsonNode tree, String field) {

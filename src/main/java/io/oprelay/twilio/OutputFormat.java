@@ -9,10 +9,23 @@ import java.util.Locale;
 public enum OutputFormat {
     CLASSIFICATION, JSON, TEXT, EXTRACTION, OTHER;
 
+    private final String slug = name().toLowerCase(Locale.ROOT);
+
     public static OutputFormat of(String value) {
         if (value == null) {
             return OTHER;
         }
+        // Twilio sends the upper-case names: matched as they are, without a copy per call (a hot path of the poller).
+        return switch (value) {
+            case "CLASSIFICATION" -> CLASSIFICATION;
+            case "JSON" -> JSON;
+            case "TEXT" -> TEXT;
+            case "EXTRACTION" -> EXTRACTION;
+            default -> normalised(value);
+        };
+    }
+
+    private static OutputFormat normalised(String value) {
         return switch (value.trim().toUpperCase(Locale.ROOT)) {
             case "CLASSIFICATION" -> CLASSIFICATION;
             case "JSON" -> JSON;
@@ -24,6 +37,6 @@ public enum OutputFormat {
 
     /** Lower-case name, as used in topic names, event types and metric tags. */
     public String slug() {
-        return name().toLowerCase(Locale.ROOT);
+        return slug;
     }
 }

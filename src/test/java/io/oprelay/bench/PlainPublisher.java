@@ -14,6 +14,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -37,8 +38,10 @@ final class PlainPublisher implements AutoCloseable {
     /**
      * @param relayTopics the topics the relay publishes results to; each gets a copy named {@code <topic>.plain}
      * @param batchSize   the batch size the relay's publishers use (bounded by the smallest topic limit)
+     * @param linger      the relay publishers' {@code linger.ms}
      */
-    PlainPublisher(KafkaClients clients, Collection<String> relayTopics, int batchSize) throws Exception {
+    PlainPublisher(KafkaClients clients, Collection<String> relayTopics, int batchSize, Duration linger)
+            throws Exception {
         try (Admin admin = clients.admin("bench-plain-topics")) {
             Map<String, TopicDescription> described = admin.describeTopics(relayTopics).allTopicNames()
                     .get(30, TimeUnit.SECONDS);
@@ -66,7 +69,7 @@ final class PlainPublisher implements AutoCloseable {
                         topic.numPartitions(), topic.configs());
             }
         }
-        settings = new HashMap<>(clients.publisherSettings("bench-plain-producer", batchSize));
+        settings = new HashMap<>(clients.publisherSettings("bench-plain-producer", batchSize, linger));
         producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -38,10 +38,12 @@ import static org.awaitility.Awaitility.await;
  *     <li>a plain idempotent producer with every setting of the relay's publisher but the transactional id, created
  *     and warmed before anything is timed, writing to copies of the relay's topics (same partitions and configs);</li>
  *     <li>a plain HTTP walk of the same pages (following the next-page token, nothing parsed);</li>
- *     <li>the composed floor: walk then produce one after the other, and perfectly overlapped (the slower of the two).</li>
+ *     <li>the composed floor: walk then produce one after the other, and perfectly overlapped (the slower of the
+ *     two).</li>
  * </ul>
  * Not part of the test suite; run it with
- * {@code ./mvnw -B -ntp verify -DskipITs -Dtest=PublishBenchmark -Drelay.bench.results=200000 -Drelay.test.docker=false}
+ * {@code ./mvnw -B -ntp verify -DskipITs -Dtest=PublishBenchmark -Drelay.bench.results=200000
+ * -Drelay.test.docker=false}
  * ({@code relay.bench.rounds}, default 3, measured rounds after a warm-up drain of half the size).
  */
 @QuarkusTest
@@ -128,7 +130,8 @@ class PublishBenchmark {
         DrainedRecords warmMark = DrainedRecords.mark(KafkaBrokerResource.bootstrapServers(), resultTopics);
         simulator.addBacklog(count / 2, Duration.ofDays(1));
         int warmPages = (int) drainTimed(count / 2)[1];
-        try (PlainPublisher plain = new PlainPublisher(clients, resultTopics, batchSize)) {
+        try (PlainPublisher plain = new PlainPublisher(clients, resultTopics, batchSize,
+                pollerConfig.publisherLinger())) {
             System.out.printf("%s plain producer settings: %s%n", NAME, plain.settings());
             plain.send(warmMark.since());
             walk.walk(warmPages);

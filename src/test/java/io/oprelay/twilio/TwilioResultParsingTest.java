@@ -125,6 +125,34 @@ class TwilioResultParsingTest {
     }
 
     @Test
+    void readsOnPastAResultWhoseNestedFieldsDoNotBind() {
+        String odd = "{\"id\":\"intelligence_operatorresult_01k6fc25s7epm9qtk8rszbv3q5\",\"executionDetails\":"
+                + "{\"trigger\":{\"on\":\"COMMUNICATION\",\"timestamp\":[1,{\"deep\":[]}]},\"channels\":\"VOICE\"},"
+                + "\"outputFormat\":\"TEXT\",\"result\":{\"text\":\"odd\"},\"after\":{\"x\":[{}]}}";
+        String next = "{\"id\":\"intelligence_operatorresult_01k6fc25s7epm9qtk8rszbv3q6\",\"outputFormat\":"
+                + "\"CLASSIFICATION\",\"result\":{\"label\":\"calm\"}}";
+
+        ResultPage page = parser.parseList(("{\"items\":[" + odd + "," + next + "],\"meta\":{\"key\":\"items\","
+                + "\"pageSize\":2,\"nextToken\":\"t2\"}}").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(page.items()).hasSize(2);
+        assertThat(page.items().get(0).jsonText()).isEqualTo(odd);
+        assertThat(page.items().get(0).view().executionDetails()).isNull();
+        assertThat(page.items().get(0).view().payload()).isEqualTo(new ResultPayload.Text("odd"));
+        assertThat(page.items().get(1).jsonText()).isEqualTo(next);
+        assertThat(page.items().get(1).view().payload()).isEqualTo(new ResultPayload.Classification("calm"));
+        assertThat(page.nextToken()).contains("t2");
+    }
+
+    @Test
+    void rejectsBrokenJsonInsideAResultWhoseFieldsDoNotBind() {
+        String broken = "{\"items\":[{\"id\":\"x\",\"dateCreated\":\"yesterday\",\"result\":{\"text\": ]}]}";
+
+        assertThatThrownBy(() -> parser.parseList(broken.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(OperatorResultParser.MalformedAnswerException.class);
+    }
+
+    @Test
     void rejectsBrokenJsonAndBodiesWithoutItems() {
         assertThatThrownBy(() -> parser.parseList("{\"items\":[{\"id\":\"x\"".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(OperatorResultParser.MalformedAnswerException.class);
