@@ -35,6 +35,8 @@ public class KafkaClients {
     public static final Duration PUBLISHER_LINGER = Duration.ofMillis(100);
 
     private static final int TRANSACTION_TIMEOUT_MS = 60_000;
+    private static final int DELIVERY_TIMEOUT_MS = 30_000;
+    private static final int REQUEST_TIMEOUT_MS = 10_000;
 
     /**
      * Keys of the {@code kafka.*} map that are not settings every client shares: Quarkus' own keys, and the group
@@ -110,7 +112,11 @@ public class KafkaClients {
      */
     public Map<String, Object> publisherSettings(String clientId, int batchSize, Duration linger) {
         Map<String, Object> props = idempotent(clientId);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, linger.toMillis()));
+        int lingerMs = (int) Math.min(Integer.MAX_VALUE / 2, linger.toMillis());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        // The producer refuses a delivery timeout below linger plus request timeout.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(DELIVERY_TIMEOUT_MS, lingerMs
+                + REQUEST_TIMEOUT_MS));
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, Math.max(1, Math.min(BATCH_SIZE, batchSize)));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
@@ -161,8 +167,8 @@ public class KafkaClients {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         return props;
     }

@@ -1,7 +1,9 @@
 package io.oprelay.kafka;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,5 +25,28 @@ class KafkaClientsTest {
         assertThat(clients.common()).containsOnlyKeys("bootstrap.servers", "security.protocol", "sasl.mechanism",
                 "ssl.truststore.location");
         assertThat(clients.maxRecordBytes()).isEqualTo(1_048_576);
+    }
+
+    @Test
+    void publisherSettingsAreTheFeedProducersWithTheConfiguredLingerAndNoTransactionalId() {
+        KafkaClients clients = new KafkaClients(Map.of("bootstrap.servers", "kafka:9093"), 8_388_608);
+
+        Map<String, Object> settings = clients.publisherSettings("bench", 64 * 1024, Duration.ofMillis(100));
+
+        assertThat(settings).containsEntry(ProducerConfig.LINGER_MS_CONFIG, 100)
+                .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024)
+                .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+                .containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8_388_608)
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+                .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+                .containsEntry("bootstrap.servers", "kafka:9093")
+                .doesNotContainKeys(ProducerConfig.TRANSACTIONAL_ID_CONFIG, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        assertThat(clients.publisherSettings("bench", 1024 * 1024, Duration.ofMillis(5)))
+                .as("batches never exceed the producers' own cap").containsEntry(ProducerConfig.BATCH_SIZE_CONFIG,
+                        KafkaClients.BATCH_SIZE)
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 5);
+        assertThat(clients.publisherSettings("bench", 1024, Duration.ofSeconds(40)))
+                .as("the producer refuses a delivery timeout below linger plus request timeout")
+                .containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 50_000);
     }
 }

@@ -96,6 +96,22 @@ class FeedPublisherTest {
     }
 
     @Test
+    void aCommitSendsItsBatchesAtOnceHoweverLongTheProducerLingers() {
+        String feed = "linger-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        try (FeedPublisher publisher = new FeedPublisher(feed, clients, topics, "test-", Duration.ofMinutes(10), 64,
+                provisioner::recordLimits, Duration.ofSeconds(40))) {
+            publisher.open();
+            long began = System.nanoTime();
+            publisher.commit(List.of(event("pushed")), checkpoint(feed, null, now),
+                    Map.of("pushed", now.toEpochMilli()), Map::of);
+            assertThat(Duration.ofNanos(System.nanoTime() - began))
+                    .as("a commit does not wait out linger.ms").isLessThan(Duration.ofSeconds(20));
+        }
+        assertThat(committedEventIds()).containsExactly("{\"id\":\"pushed\"}");
+    }
+
+    @Test
     void aSecondWriterOfTheSameFeedFencesTheFirst() {
         String feed = "fence-" + UUID.randomUUID();
         Instant now = Instant.now();
