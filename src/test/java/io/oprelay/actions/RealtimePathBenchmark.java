@@ -39,7 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * conversation reads it. Each sample is one new result, posted after the previous one's hint was read; the time runs
  * from just before the POST to the SSE event read. The baseline, in the same run against the same broker, is the Kafka
  * floor of the same path with plain clients ({@link RealtimeFloor}). The webhook is posted over a plain socket and the
- * stream read by {@link SocketSseClient}, so that the client's own thread hand-offs stay out of the relay's figure. Not part of the test suite; run it with
+ * stream read by {@link SocketSseClient}, so that the client's own thread hand-offs stay out of the relay's figure.
+ * Sizes: {@code relay.bench.samples} (1,000), {@code relay.bench.warm-up} (300), {@code relay.bench.rounds} (3). Not
+ * part of the test suite; run it with
  * {@code ./mvnw -B -ntp verify -DskipITs -Dtest=RealtimePathBenchmark -Drelay.bench.samples=1000}.
  */
 @QuarkusTest
