@@ -48,8 +48,10 @@ class MemoryBenchmark {
     private static final Path JCMD = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     private static final Pattern IMAGE_JAVA_OPTS = Pattern.compile("JAVA_OPTS=\"([^\"]*)\"");
     private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
+    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("Total\\s+\\d+\\s+(\\d+)");
     private static final Pattern MAX_HEAP = Pattern.compile("MaxHeapSize=(\\d+)");
     private static final Pattern VM_RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+    private static final Pattern VM_HWM = Pattern.compile("VmHWM:\\s+(\\d+) kB");
     /** Lines of {@code jcmd GC.class_histogram} printed at each measuring point (0: none), to find what grows. */
     private static final int HISTOGRAM = Integer.getInteger("relay.bench.histogram", 0);
     private static final String HOLD = "{\"rateLimitShare\":1.0,\"retryAfterSeconds\":1}";
@@ -58,13 +60,16 @@ class MemoryBenchmark {
     record Heap(String name, List<String> options) {
     }
 
-    /** Heap after a full GC, committed heap and RSS of the relay at one point, in MB, with the results published. */
-    record Snapshot(long published, double heapUsedMb, double heapCommittedMb, double rssMb) {
+    /**
+     * The relay at one point, in MB, with the results published: live heap after a full GC, committed heap, RSS as
+     * the relay had it (read before the GC, which may give memory back) and the peak RSS so far.
+     */
+    record Snapshot(long published, double heapUsedMb, double heapCommittedMb, double rssMb, double peakRssMb) {
     }
 
     /** One drain of the backlog by one relay process. */
-    record Run(Heap heap, int round, double resultsPerSecond, long published, double evaluated, double fired,
-               double hints, double maxHeapMb, Snapshot atMark, Snapshot atEnd) {
+    record Run(Heap heap, int round, double resultsPerSecond, double cpuSeconds, long gcPauses, double gcSeconds,
+               double evaluated, double fired, double hints, double maxHeapMb, Snapshot atMark, Snapshot atEnd) {
 
         double growth() {
             return atEnd.heapUsedMb() / atMark.heapUsedMb();
@@ -91,7 +96,7 @@ class MemoryBenchmark {
                 "relay.poller.enabled", "false",
                 "relay.routing.enabled", "false"))
                 .jvmOptions(List.of("-Xmx" + simulatorHeapMb + "m"))
-                .start().awaitReady(Duration.ofSeconds(60 + SIZE / 5_000));
+                .start().awaitReady(Duration.ofSeconds(60 + SIZE / 2_000));
         twilio = new SimulatorClient(simulator.baseUrl() + "/simulator");
     }
 
@@ -189,20 +194,25 @@ class MemoryBenchmark {
             relay.start();
             Duration patience = Duration.ofSeconds(120 + SIZE / 1_000);
             long[] first = {0};
+            double[] firstCpu = {0};
             await().atMost(patience).pollInterval(Duration.ofMillis(100)).until(() -> {
                 first[0] = System.nanoTime();
+                firstCpu[0] = cpuSeconds(relay.pid());
                 return published(relay) > 0;
             });
             await().atMost(patience).pollInterval(Duration.ofMillis(100)).until(() -> published(relay) >= mark());
             long held = System.nanoTime();
+            double heldCpu = cpuSeconds(relay.pid());
             twilio.faults(HOLD);
             long publishedWhenHeld = published(relay);
             Snapshot atMark = settleAndMeasure(relay);
             twilio.faults("{}");
             long released = System.nanoTime();
+            double releasedCpu = cpuSeconds(relay.pid());
             relay.send("POST", "/api/feeds/default/sweep", null);
             await().atMost(patience).pollInterval(Duration.ofMillis(100)).until(() -> published(relay) >= SIZE);
             long done = System.nanoTime();
+            double doneCpu = cpuSeconds(relay.pid());
             Snapshot atEnd = settleAndMeasure(relay);
             assertThat(atEnd.published()).as("results published, each once").isEqualTo(SIZE);
             relay.awaitReady(Duration.ofSeconds(30));
@@ -211,7 +221,9 @@ class MemoryBenchmark {
             double seconds = ((held - first[0]) + (done - released)) / 1e9;
             double rate = (publishedWhenHeld + SIZE - atMark.published()) / seconds;
             String metrics = relay.get("/q/metrics").body();
-            return new Run(heap, round, rate, atEnd.published(), routed(metrics),
+            double cpu = (heldCpu - firstCpu[0]) + (doneCpu - releasedCpu);
+            return new Run(heap, round, rate, cpu, (long) sum(metrics, "jvm_gc_pause_seconds_count", line -> true),
+                    sum(metrics, "jvm_gc_pause_seconds_sum", line -> true), routed(metrics),
                     sum(metrics, "relay_routing_rules_fired_total", line -> true),
                     sum(metrics, "relay_routing_actions_total", line -> line.contains("action=\"agent-assist\"")),
                     maxHeapMb(relay.pid()), atMark, atEnd);
@@ -240,15 +252,21 @@ class MemoryBenchmark {
                     line -> line.contains("format=\"classification\"") || line.contains("format=\"json\""));
             return System.nanoTime() - since[0] > TimeUnit.SECONDS.toNanos(3) && routed(metrics) >= toRoute;
         });
-        jcmd(relay.pid(), "GC.run");
+        double rss = statusMb(relay.pid(), VM_RSS);
+        double peak = statusMb(relay.pid(), VM_HWM);
+        // The class histogram stops the JVM, collects fully and counts what is still reachable: the live heap,
+        // without the young garbage that GC.heap_info would also count once the relay allocates again.
+        String histogram = jcmd(relay.pid(), "GC.class_histogram");
         if (HISTOGRAM > 0) {
-            System.out.println(NAME + ": heap histogram at " + last[0] + " results\n" + jcmd(relay.pid(),
-                    "GC.class_histogram").lines().limit(HISTOGRAM + 3L).reduce((a, b) -> a + "\n" + b).orElse(""));
+            System.out.println(NAME + ": heap histogram at " + last[0] + " results\n"
+                    + histogram.lines().limit(HISTOGRAM + 3L).reduce((a, b) -> a + "\n" + b).orElse(""));
         }
+        Matcher live = HISTOGRAM_TOTAL.matcher(histogram);
+        assertThat(live.find()).as("Total in GC.class_histogram").isTrue();
         Matcher heap = HEAP_USED.matcher(jcmd(relay.pid(), "GC.heap_info"));
         assertThat(heap.find()).as("heap in GC.heap_info").isTrue();
-        return new Snapshot(last[0], Long.parseLong(heap.group(2)) / 1024.0, Long.parseLong(heap.group(1)) / 1024.0,
-                rssMb(relay.pid()));
+        return new Snapshot(last[0], Long.parseLong(live.group(1)) / (1024.0 * 1024.0),
+                Long.parseLong(heap.group(1)) / 1024.0, rss, peak);
     }
 
     private static long published(RelayProcess relay) throws Exception {
@@ -295,10 +313,18 @@ class MemoryBenchmark {
         return Long.parseLong(max.group(1)) / (1024.0 * 1024.0);
     }
 
-    private static double rssMb(long pid) throws IOException {
-        Matcher rss = VM_RSS.matcher(Files.readString(Path.of("/proc", String.valueOf(pid), "status")));
-        assertThat(rss.find()).as("VmRSS of " + pid).isTrue();
-        return Long.parseLong(rss.group(1)) / 1024.0;
+    /** User and system CPU time of the process so far ({@code /proc/<pid>/stat}, in clock ticks of 1/100 s). */
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    /** A size from {@code /proc/<pid>/status}: VmRSS (resident now) or VmHWM (peak resident), in MB. */
+    private static double statusMb(long pid, Pattern field) throws IOException {
+        Matcher size = field.matcher(Files.readString(Path.of("/proc", String.valueOf(pid), "status")));
+        assertThat(size.find()).as(field.pattern() + " of " + pid).isTrue();
+        return Long.parseLong(size.group(1)) / 1024.0;
     }
 
     private static String heapInfo(long pid) throws IOException, InterruptedException {
@@ -309,13 +335,15 @@ class MemoryBenchmark {
     }
 
     private static String describe(Run run) {
-        return String.format(Locale.ROOT, "round %d %-16s max heap %5.0f MB | %,8.0f results/s | evaluated %,.0f,"
-                        + " rules fired %,.0f, hints %,.0f | at %,d: heap after GC %5.1f MB (committed %5.0f), RSS %5.0f"
-                        + " MB | at %,d: heap after GC %5.1f MB (committed %5.0f), RSS %5.0f MB | growth x%.3f",
-                run.round(), run.heap().name(), run.maxHeapMb(), run.resultsPerSecond(), run.evaluated(), run.fired(),
+        return String.format(Locale.ROOT, "round %d %-16s max heap %5.0f MB | %,8.0f results/s, %.1f CPU s (%.0f"
+                        + " us a result), %d GC pauses %.2f s | evaluated %,.0f, rules fired %,.0f, hints"
+                        + " %,.0f | at %,d: live heap %5.1f MB (committed %5.0f), RSS %5.0f MB | at %,d: live heap"
+                        + " %5.1f MB (committed %5.0f), RSS %5.0f MB, peak RSS %5.0f MB | growth x%.3f",
+                run.round(), run.heap().name(), run.maxHeapMb(), run.resultsPerSecond(), run.cpuSeconds(),
+                run.cpuSeconds() * 1e6 / SIZE, run.gcPauses(), run.gcSeconds(), run.evaluated(), run.fired(),
                 run.hints(), run.atMark().published(), run.atMark().heapUsedMb(), run.atMark().heapCommittedMb(),
                 run.atMark().rssMb(), run.atEnd().published(), run.atEnd().heapUsedMb(),
-                run.atEnd().heapCommittedMb(), run.atEnd().rssMb(), run.growth());
+                run.atEnd().heapCommittedMb(), run.atEnd().rssMb(), run.atEnd().peakRssMb(), run.growth());
     }
 
     private static void summary(List<Run> runs, Heap chart, Heap unlimited) {
@@ -326,16 +354,20 @@ class MemoryBenchmark {
         double growth = median(chartRuns, Run::growth);
         System.out.println();
         for (List<Run> of : List.of(chartRuns, unlimitedRuns)) {
-            System.out.printf(Locale.ROOT, "%s %-16s median of %d: %,.0f results/s; heap after GC %.1f MB at ~%,d,"
-                            + " %.1f MB at %,d (x%.3f); RSS %.0f MB at ~%,d, %.0f MB at %,d; max heap %.0f MB%n",
+            System.out.printf(Locale.ROOT, "%s %-16s median of %d: %,.0f results/s, %.1f CPU s; live heap after full GC %.1f MB"
+                            + " at ~%,d, %.1f MB at %,d (x%.3f); RSS %.0f MB at ~%,d, %.0f MB at %,d; max heap %.0f MB%n",
                     NAME, of.get(0).heap().name(), of.size(), median(of, Run::resultsPerSecond),
+                    median(of, Run::cpuSeconds),
                     median(of, run -> run.atMark().heapUsedMb()), mark(), median(of, run -> run.atEnd().heapUsedMb()),
                     SIZE, median(of, Run::growth), median(of, run -> run.atMark().rssMb()), mark(),
-                    median(of, run -> run.atEnd().rssMb()), SIZE, median(of, Run::maxHeapMb));
+                    median(of, run -> run.atEnd().rssMb()), SIZE, median(of, run -> run.atEnd().peakRssMb()),
+                    median(of, Run::maxHeapMb));
         }
         System.out.printf(Locale.ROOT, "%s rate chart / unlimited = %.2f (target >= 0.85): %s%n", NAME,
                 chartRate / unlimitedRate, chartRate / unlimitedRate >= 0.85 ? "met" : "NOT met");
-        System.out.printf(Locale.ROOT, "%s chart heap after GC at %,d / at %,d = %.3f (target within 10%%): %s%n", NAME,
+        System.out.printf(Locale.ROOT, "%s CPU seconds chart / unlimited = %.2f%n", NAME,
+                median(chartRuns, Run::cpuSeconds) / median(unlimitedRuns, Run::cpuSeconds));
+        System.out.printf(Locale.ROOT, "%s chart live heap at %,d / at %,d = %.3f (target within 10%%): %s%n", NAME,
                 SIZE, mark(), growth, Math.abs(growth - 1) <= 0.10 ? "met" : "NOT met");
         System.out.printf(Locale.ROOT, "%s no OutOfMemoryError, every relay alive and ready at the end, %,d results"
                 + " published in each of %d runs%n", NAME, SIZE, runs.size());
