@@ -45,6 +45,8 @@ class MemoryBenchmark {
     private static final int ROUNDS = Integer.getInteger("relay.bench.rounds", 3);
     /** Extra JVM options of every measured relay, for a profile: {@code -XX:StartFlightRecording=...}. */
     private static final List<String> EXTRA = words(System.getProperty("relay.bench.relay-jvm-options", ""));
+    /** JVM options appended to the chart heap's only, as the chart's {@code jvm.extraOptions} would: a variant to try. */
+    private static final List<String> CHART_EXTRA = words(System.getProperty("relay.bench.chart-jvm-options", ""));
     private static final Path JCMD = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     private static final Pattern IMAGE_JAVA_OPTS = Pattern.compile("JAVA_OPTS=\"([^\"]*)\"");
     private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
@@ -146,6 +148,7 @@ class MemoryBenchmark {
         String limit = values.path("resources").path("limits").path("memory").asText();
         List<String> flags = new ArrayList<>(words(options.group(1)));
         flags.add("-XX:MaxRAM=" + megabytes(limit) + "m");
+        flags.addAll(CHART_EXTRA);
         return new Heap("chart " + limit, flags);
     }
 
@@ -354,8 +357,9 @@ class MemoryBenchmark {
         double growth = median(chartRuns, Run::growth);
         System.out.println();
         for (List<Run> of : List.of(chartRuns, unlimitedRuns)) {
-            System.out.printf(Locale.ROOT, "%s %-16s median of %d: %,.0f results/s, %.1f CPU s; live heap after full GC %.1f MB"
-                            + " at ~%,d, %.1f MB at %,d (x%.3f); RSS %.0f MB at ~%,d, %.0f MB at %,d; max heap %.0f MB%n",
+            System.out.printf(Locale.ROOT, "%s %-16s median of %d: %,.0f results/s, %.1f CPU s; live heap after"
+                            + " full GC %.1f MB at ~%,d, %.1f MB at %,d (x%.3f); RSS %.0f MB at ~%,d, %.0f MB at %,d,"
+                            + " peak %.0f MB; max heap %.0f MB%n",
                     NAME, of.get(0).heap().name(), of.size(), median(of, Run::resultsPerSecond),
                     median(of, Run::cpuSeconds),
                     median(of, run -> run.atMark().heapUsedMb()), mark(), median(of, run -> run.atEnd().heapUsedMb()),
