@@ -30,6 +30,7 @@ public final class RelayProcess implements AutoCloseable {
     private final int managementPort;
     private final Map<String, String> settings;
     private final Path log;
+    private List<String> jvmOptions = List.of("-Xmx512m");
     private Process process;
 
     /**
@@ -57,10 +58,19 @@ public final class RelayProcess implements AutoCloseable {
         this.log = Files.createTempFile("relay-" + name + "-", ".log");
     }
 
+    /**
+     * The JVM options of the next {@link #start()}, in place of the default {@code -Xmx512m}: for example the
+     * image's options to size the heap as the chart's pod would, or none at all for a plain {@code java -jar}.
+     */
+    public RelayProcess jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
     public RelayProcess start() throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
+        command.addAll(jvmOptions);
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.management.port=" + managementPort);
         command.add("-Dquarkus.log.console.json.enabled=false");
@@ -141,6 +151,14 @@ public final class RelayProcess implements AutoCloseable {
     /** A path on the port that serves it: the management port for {@code /q/...}, the HTTP port otherwise. */
     public String urlOf(String path) {
         return (path.startsWith("/q/") ? managementUrl() : baseUrl()) + path;
+    }
+
+    /** The operating-system process id of the running relay, for {@code jcmd} and {@code /proc}. */
+    public long pid() {
+        if (process == null) {
+            throw new IllegalStateException(name + " was never started");
+        }
+        return process.pid();
     }
 
     public boolean alive() {
