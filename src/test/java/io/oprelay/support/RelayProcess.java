@@ -30,6 +30,7 @@ public final class RelayProcess implements AutoCloseable {
     private final int managementPort;
     private final Map<String, String> settings;
     private final Path log;
+    private final List<String> jvmOptions = new ArrayList<>();
     private Process process;
 
     /**
@@ -57,10 +58,20 @@ public final class RelayProcess implements AutoCloseable {
         this.log = Files.createTempFile("relay-" + name + "-", ".log");
     }
 
+    /**
+     * JVM options added to every start after the defaults (a later {@code -Xmx} wins), for example to spare the CPU
+     * of a machine that runs several relays at once.
+     */
+    public RelayProcess jvmOptions(String... options) {
+        jvmOptions.addAll(List.of(options));
+        return this;
+    }
+
     public RelayProcess start() throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        command.addAll(jvmOptions);
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.management.port=" + managementPort);
         command.add("-Dquarkus.log.console.json.enabled=false");
@@ -126,6 +137,11 @@ public final class RelayProcess implements AutoCloseable {
         return HTTP.send(HttpRequest.newBuilder(URI.create(urlOf(path))).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").header("X-API-Key", Api.KEY).method(method, body).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The name the test gave this process (also in its log file's name). */
+    public String name() {
+        return name;
     }
 
     /** The HTTP port: API, webhooks, agent-assist stream, simulator. */
