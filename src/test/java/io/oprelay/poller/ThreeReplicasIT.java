@@ -116,6 +116,7 @@ class ThreeReplicasIT {
                 for (RelayProcess relay : relays) {
                     relay.awaitReady(START);
                 }
+                long ready = System.nanoTime();
                 assertEverythingOnce(twilio, Duration.ofSeconds(120));
                 long backlogDone = System.nanoTime();
 
@@ -172,9 +173,10 @@ class ThreeReplicasIT {
                 System.out.printf(Locale.ROOT, "ThreeReplicasIT feeds after the kill: %s%n", names(ownersAfter));
                 System.out.printf(Locale.ROOT, "ThreeReplicasIT routing partitions before the kill: %s%n",
                         sizes(routing));
-                System.out.printf(Locale.ROOT, "ThreeReplicasIT backlog of %d published and routed in %.1f s;"
-                                + " feeds taken over in %.1f s, routing partitions in %.1f s; whole test %.1f s%n",
-                        BACKLOG, seconds(backlogDone - started), seconds(feedTakeover.toNanos()),
+                System.out.printf(Locale.ROOT, "ThreeReplicasIT simulator and relays ready in %.1f s; backlog of %d"
+                                + " published and routed %.1f s later; feeds taken over in %.1f s, routing partitions"
+                                + " in %.1f s; whole test %.1f s%n", seconds(ready - started), BACKLOG,
+                        seconds(backlogDone - ready), seconds(feedTakeover.toNanos()),
                         seconds(routingTakeover.toNanos()), seconds(System.nanoTime() - started));
             }
         }
