@@ -51,7 +51,8 @@ import static org.awaitility.Awaitility.await;
  * feeds and its routing partitions within seconds. Every result, created before or after the kill, is on the result
  * topics exactly once ({@code read_committed}), and every result the rule fires on has exactly one hint and one
  * command. Also the webhook's answers across replicas: the feed's owner 200, another replica 202, an instance without
- * the webhook's auth token 503.
+ * the webhook's auth token 503. The kill lands between batches (everything so far published and routed); a kill inside
+ * a router's transaction is {@code RouterSigkillIT}'s case.
  */
 class ThreeReplicasIT {
 
