@@ -55,8 +55,16 @@ public final class FeedStatus {
         this.feed = feed;
     }
 
+    /**
+     * A feed that goes back to STANDBY runs elsewhere now: a Kafka failure of its last run here (typically its commit
+     * interrupted by the hand-over) no longer says anything about this instance, so it stops counting against
+     * readiness; {@code lastError} and {@code errors} keep it on record.
+     */
     public synchronized void state(State newState) {
         state = newState;
+        if (newState == State.STANDBY) {
+            kafkaHealthy = true;
+        }
     }
 
     public synchronized void cursor(FeedCursor cursor) {

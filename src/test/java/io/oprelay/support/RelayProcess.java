@@ -138,6 +138,11 @@ public final class RelayProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The name the test gave this process (also in its log file's name). */
+    public String name() {
+        return name;
+    }
+
     /** The HTTP port: API, webhooks, agent-assist stream, simulator. */
     public String baseUrl() {
         return "http://localhost:" + port;

@@ -11,8 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /** Talks to a simulator over HTTP the way a Twilio client would, for tests that run it as a separate process. */
@@ -36,15 +38,22 @@ public final class SimulatorClient {
     /** Every result id the simulator holds, walking all pages of the list. */
     public Set<String> allIds() throws IOException, InterruptedException {
         Set<String> ids = new LinkedHashSet<>();
+        allResults().forEach(item -> ids.add(item.path("id").asText()));
+        return ids;
+    }
+
+    /** Every result the simulator holds, as served, walking all pages of the list. */
+    public List<JsonNode> allResults() throws IOException, InterruptedException {
+        List<JsonNode> results = new ArrayList<>();
         String token = null;
         do {
             String url = baseUrl + "/v3/OperatorResults?pageSize=1000"
                     + (token == null ? "" : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
             JsonNode page = MAPPER.readTree(send("GET", url, null).body());
-            page.path("items").forEach(item -> ids.add(item.path("id").asText()));
+            page.path("items").forEach(results::add);
             token = page.path("meta").path("nextToken").asText(null);
         } while (token != null);
-        return ids;
+        return results;
     }
 
     /** A call of the Twilio-compatible API, with the simulator's Basic credentials. */
