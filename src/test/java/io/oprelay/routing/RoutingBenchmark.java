@@ -152,13 +152,16 @@ class RoutingBenchmark {
         assertThat(streams1).isPositive();
     }
 
-    private void fill(Map<String, Object> base, String topic) {
+    private void fill(Map<String, Object> base, String topic) throws Exception {
         Map<String, Object> config = new HashMap<>(base);
         config.put("acks", "all");
         config.put("enable.idempotence", "true");
         config.put("linger.ms", "20");
         config.put("batch.size", "262144");
         config.put("compression.type", "none");
+        // One request in flight: a first batch refused by a partition whose leader has just been elected would
+        // otherwise be retried behind later ones and refused as out of order, again and again.
+        config.put("max.in.flight.requests.per.connection", "1");
         Random random = new Random(15);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new ByteArraySerializer())) {
@@ -166,11 +169,15 @@ class RoutingBenchmark {
             for (int i = 0; i < conversations.length; i++) {
                 conversations[i] = SampleResults.conversationId();
             }
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < EVENTS; i++) {
-                producer.send(ResultEvents.record(topic, book.result(i, conversations[i % conversations.length],
-                        random)));
+                sent.add(producer.send(ResultEvents.record(topic, book.result(i, conversations[i % conversations.length],
+                        random))));
             }
             producer.flush();
+            for (java.util.concurrent.Future<?> send : sent) {
+                send.get();             // a lost input record would make every pass wait for it
+            }
         }
     }
 
