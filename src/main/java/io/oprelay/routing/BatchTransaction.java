@@ -15,8 +15,10 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -24,14 +26,18 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One polled batch, consume-transform-produce in ONE transaction: the actions' records, the dead letters and the
- * consumer offsets commit together. Kafka failures are handled here and counted in
+ * One or more polled batches, consume-transform-produce in ONE transaction: the actions' records, the dead letters
+ * and the consumer offsets commit together. Kafka failures are handled here and counted in
  * {@code relay.routing.kafka.failures{kind}}: a batch whose commit failed is aborted and rewound; when the outcome is
  * unknown (the commit timed out, the abort failed, the producer was fenced) the worker must open its clients again.
  */
 final class BatchTransaction {
 
     private static final Logger LOG = Logger.getLogger(BatchTransaction.class);
+    /** A transaction holds at most this many full poll batches. */
+    static final int MAX_RECORDS_FACTOR = 10;
+    /** A transaction takes no further batch once it has been open this long (Kafka Streams commits every 100 ms). */
+    static final long MAX_OPEN_NANOS = 100_000_000L;
 
     /** How a batch ended. */
     enum Outcome {
@@ -40,7 +46,9 @@ final class BatchTransaction {
         /** Aborted and rewound to its first offsets: go on with the same clients after a pause. */
         ABORTED,
         /** Outcome unknown or clients unusable: close them and open new ones. */
-        REOPEN
+        REOPEN,
+        /** Aborted and rewound because partitions were reassigned meanwhile: go on at once. */
+        REASSIGNED
     }
 
     private final String worker;
@@ -50,6 +58,7 @@ final class BatchTransaction {
     private final Deliveries deliveries;
     private final RoutingMetrics metrics;
     private final long maxRecordBytes;
+    private int count;
 
     BatchTransaction(String worker, KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> consumer,
                      RoutingEngine engine, Deliveries deliveries, RoutingMetrics metrics, long maxRecordBytes) {
@@ -62,27 +71,83 @@ final class BatchTransaction {
         this.maxRecordBytes = maxRecordBytes;
     }
 
+    /** Where a transaction finds further records: a poll of bounded wait, aborted by a rebalance. */
+    interface MoreRecords {
+        /**
+         * Records fetched within {@code wait} (none when there are none by then).
+         *
+         * @throws Reassigned when partitions were revoked or lost during the poll: the open transaction must not
+         *                    commit, as another router may now route the same records
+         */
+        ConsumerRecords<String, byte[]> poll(Duration wait);
+    }
+
+    /** Partitions were revoked or lost while a transaction was open; it is aborted and its records routed again. */
+    static final class Reassigned extends RuntimeException {
+        private final transient ConsumerRecords<String, byte[]> polled;
+
+        Reassigned(ConsumerRecords<String, byte[]> polled) {
+            super("partitions were reassigned while a transaction was open", null, false, false);
+            this.polled = polled;
+        }
+    }
+
     /**
      * Routes {@code records} in one transaction. Webhooks run concurrently before the commit (at least once, the same
      * {@code Idempotency-Key} on replay); one that fails after its retries becomes a dead letter in the transaction.
+     * While a backlog lasts (each poll returned a full batch of {@code fullBatch} records) the transaction goes on
+     * with the next records {@code more} fetches, up to {@link #MAX_RECORDS_FACTOR} batches or
+     * {@link #MAX_OPEN_NANOS} after it opened: a commit costs the same round trips whatever its size (the offsets'
+     * and the commit's, during which the thread waits), so a backlog pays them once per several batches, while a
+     * record that arrives alone (a batch that is not full) is committed at once. A rebalance during the transaction
+     * aborts it and rewinds its partitions (another router may route them now).
      */
-    Outcome route(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+    Outcome route(ConsumerRecords<String, byte[]> records, int fullBatch, MoreRecords more)
+            throws InterruptedException {
         RoutingMetrics.Batch batch = metrics.batch();
+        Map<TopicPartition, Long> first = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        long opened = System.nanoTime();
         try {
             producer.beginTransaction();
             WebhookWaits webhooks = new WebhookWaits(deliveries, engine.deadLetterTopic());
-            for (ConsumerRecord<String, byte[]> record : records) {
-                RoutingEngine.Routed routed = engine.route(record, maxRecordBytes, batch);
-                routed.records().forEach(this::send);
-                for (Delivery delivery : routed.deliveries()) {
-                    webhooks.start(record, delivery);
+            ConsumerRecords<String, byte[]> polled = records;
+            while (true) {
+                remember(polled, first, next);
+                for (ConsumerRecord<String, byte[]> record : polled) {
+                    RoutingEngine.Routed routed = engine.route(record, maxRecordBytes, batch);
+                    for (ProducerRecord<String, byte[]> out : routed.records()) {
+                        send(out);
+                    }
+                    for (Delivery delivery : routed.deliveries()) {
+                        webhooks.start(record, delivery);
+                    }
+                }
+                count += polled.count();
+                if (polled.count() < fullBatch || count >= fullBatch * MAX_RECORDS_FACTOR
+                        || System.nanoTime() - opened >= MAX_OPEN_NANOS) {
+                    break;
+                }
+                try {
+                    polled = more.poll(Duration.ofNanos(MAX_OPEN_NANOS - (System.nanoTime() - opened)));
+                } catch (WakeupException e) {
+                    break;                 // the worker is stopping: commit what is routed
+                }
+                if (polled.isEmpty()) {
+                    break;
                 }
             }
             webhooks.awaitAll(batch, this::send);
-            producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
             producer.commitTransaction();
             metrics.record(batch);
             return Outcome.COMMITTED;
+        } catch (Reassigned e) {
+            remember(e.polled, first, next);
+            LOG.debugf("Router %s: %s; %d record(s) are routed again", worker, e.getMessage(), count);
+            count = 0;
+            Outcome aborted = abort(first);
+            return aborted == Outcome.ABORTED ? Outcome.REASSIGNED : aborted;
         } catch (ExecutionException e) {
             throw new CompletionException("a webhook delivery failed unexpectedly", e.getCause());
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
@@ -97,8 +162,13 @@ final class BatchTransaction {
             return Outcome.REOPEN;
         } catch (KafkaException | IllegalStateException e) {
             failed("commit", e, "the batch is aborted and replayed");
-            return abort(records);
+            return abort(first);
         }
+    }
+
+    /** Records routed in the transaction (valid once {@link #route} returned {@link Outcome#COMMITTED}). */
+    int count() {
+        return count;
     }
 
     /** Counts and logs a Kafka failure of worker {@code worker}, saying what happens next. */
@@ -111,7 +181,7 @@ final class BatchTransaction {
         failed(metrics, worker, kind, e, next);
     }
 
-    private Outcome abort(ConsumerRecords<String, byte[]> records) {
+    private Outcome abort(Map<TopicPartition, Long> first) {
         try {
             producer.abortTransaction();
         } catch (KafkaException | IllegalStateException abortFailed) {
@@ -119,11 +189,11 @@ final class BatchTransaction {
             return Outcome.REOPEN;
         }
         Set<TopicPartition> assigned = consumer.assignment();
-        for (TopicPartition partition : records.partitions()) {
+        first.forEach((partition, offset) -> {
             if (assigned.contains(partition)) {
-                consumer.seek(partition, records.records(partition).get(0).offset());
+                consumer.seek(partition, offset);
             }
-        }
+        });
         return Outcome.ABORTED;
     }
 
@@ -135,12 +205,16 @@ final class BatchTransaction {
         producer.send(DeadLetters.fitting(record, maxRecordBytes));
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+    /** Notes the first offset of each partition of {@code records} in the transaction and the offset after its last. */
+    private static void remember(ConsumerRecords<String, byte[]> records, Map<TopicPartition, Long> first,
+                                 Map<TopicPartition, OffsetAndMetadata> next) {
+        if (records == null) {
+            return;
+        }
         for (TopicPartition partition : records.partitions()) {
             var inPartition = records.records(partition);
+            first.putIfAbsent(partition, inPartition.get(0).offset());
             next.put(partition, new OffsetAndMetadata(inPartition.get(inPartition.size() - 1).offset() + 1));
         }
-        return next;
     }
 }

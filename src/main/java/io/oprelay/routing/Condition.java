@@ -43,7 +43,7 @@ public sealed interface Condition permits Condition.FormatIn, Condition.LabelIn,
         public boolean test(ResultFacts result) {
             OperatorResult view = result.view();
             return oneOf.contains(view.format().name())
-                    || (view.outputFormat() != null && oneOf.contains(upper(view.outputFormat())));
+                    || (view.outputFormat() != null && containsUpper(oneOf, view.outputFormat()));
         }
     }
 
@@ -52,7 +52,7 @@ public sealed interface Condition permits Condition.FormatIn, Condition.LabelIn,
         @Override
         public boolean test(ResultFacts result) {
             String label = result.label();
-            return label != null && oneOf.contains(label.toLowerCase(Locale.ROOT));
+            return label != null && (oneOf.contains(label) || oneOf.contains(label.toLowerCase(Locale.ROOT)));
         }
     }
 
@@ -103,7 +103,7 @@ public sealed interface Condition permits Condition.FormatIn, Condition.LabelIn,
         public boolean test(ResultFacts result) {
             OperatorResult.ExecutionDetails details = result.view().executionDetails();
             return details != null && details.trigger() != null && details.trigger().on() != null
-                    && oneOf.contains(upper(details.trigger().on()));
+                    && containsUpper(oneOf, details.trigger().on());
         }
     }
 
@@ -112,8 +112,17 @@ public sealed interface Condition permits Condition.FormatIn, Condition.LabelIn,
         @Override
         public boolean test(ResultFacts result) {
             OperatorResult.ExecutionDetails details = result.view().executionDetails();
-            return details != null && details.channels() != null
-                    && details.channels().stream().anyMatch(c -> c != null && oneOf.contains(upper(c)));
+            if (details == null || details.channels() == null) {
+                return false;
+            }
+            List<String> channels = details.channels();
+            for (int i = 0, n = channels.size(); i < n; i++) {
+                String channel = channels.get(i);
+                if (channel != null && containsUpper(oneOf, channel)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -122,8 +131,17 @@ public sealed interface Condition permits Condition.FormatIn, Condition.LabelIn,
         @Override
         public boolean test(ResultFacts result) {
             OperatorResult.ExecutionDetails details = result.view().executionDetails();
-            return details != null && details.participants() != null && details.participants().stream()
-                    .anyMatch(p -> p != null && p.type() != null && oneOf.contains(upper(p.type())));
+            if (details == null || details.participants() == null) {
+                return false;
+            }
+            List<OperatorResult.Participant> participants = details.participants();
+            for (int i = 0, n = participants.size(); i < n; i++) {
+                OperatorResult.Participant p = participants.get(i);
+                if (p != null && p.type() != null && containsUpper(oneOf, p.type())) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -131,8 +149,8 @@ public sealed interface Condition permits Condition.FormatIn, Condition.LabelIn,
     record All(List<Condition> all) implements Condition {
         @Override
         public boolean test(ResultFacts result) {
-            for (Condition c : all) {
-                if (!c.test(result)) {
+            for (int i = 0, n = all.size(); i < n; i++) {
+                if (!all.get(i).test(result)) {
                     return false;
                 }
             }
@@ -144,8 +162,8 @@ public sealed interface Condition permits Condition.FormatIn, Condition.LabelIn,
     record Any(List<Condition> any) implements Condition {
         @Override
         public boolean test(ResultFacts result) {
-            for (Condition c : any) {
-                if (c.test(result)) {
+            for (int i = 0, n = any.size(); i < n; i++) {
+                if (any.get(i).test(result)) {
                     return true;
                 }
             }
@@ -170,7 +188,15 @@ public sealed interface Condition permits Condition.FormatIn, Condition.LabelIn,
         return value.trim().toUpperCase(Locale.ROOT);
     }
 
+    /**
+     * Whether {@code upperCased} holds {@code value} trimmed and upper-cased; a value already in that form (as Twilio
+     * writes them) is looked up as it is, without making a new string for each rule that asks.
+     */
+    private static boolean containsUpper(Set<String> upperCased, String value) {
+        return upperCased.contains(value) || upperCased.contains(upper(value));
+    }
+
     private static boolean containsIgnoringCase(Set<String> lowerCased, String value) {
-        return value != null && lowerCased.contains(value.toLowerCase(Locale.ROOT));
+        return value != null && (lowerCased.contains(value) || lowerCased.contains(value.toLowerCase(Locale.ROOT)));
     }
 }

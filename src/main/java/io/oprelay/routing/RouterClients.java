@@ -16,7 +16,7 @@ import java.util.Map;
  * group with manual offsets (they go into the transaction), and a transactional producer per claimed id.
  *
  * @param groupId         the router's consumer group
- * @param maxPollRecords  records per batch, and so per transaction, at most
+ * @param maxPollRecords  records per poll; a transaction holds one poll, or up to ten full ones while a backlog lasts
  * @param sessionTimeout  session timeout of the group membership
  * @param producer        settings the router's producers add to the shared ones (linger, transaction timeout...)
  */

@@ -48,6 +48,8 @@ final class RouterSession {
     private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
     private volatile KafkaProducer<String, byte[]> producer;
     private volatile KafkaConsumer<String, byte[]> consumer;
+    /** Partitions revoked or lost so far (the listener runs on the worker's thread, inside poll). */
+    private int reassignments;
 
     RouterSession(Worker worker, String id) {
         this.worker = worker;
@@ -80,11 +82,12 @@ final class RouterSession {
             if (records.isEmpty()) {
                 continue;
             }
-            var outcome = new BatchTransaction(worker.name(), producer, consumer, engine, deliveries, metrics,
-                    maxRecordBytes).route(records);
+            var transaction = new BatchTransaction(worker.name(), producer, consumer, engine, deliveries, metrics,
+                    maxRecordBytes);
+            var outcome = transaction.route(records, clients.maxPollRecords(), this::pollMore);
             if (outcome == BatchTransaction.Outcome.COMMITTED) {
-                worker.committed(records.count());
-            } else {
+                worker.committed(transaction.count());
+            } else if (outcome != BatchTransaction.Outcome.REASSIGNED) {
                 worker.pause();
                 if (outcome == BatchTransaction.Outcome.REOPEN) {
                     return;
@@ -114,6 +117,19 @@ final class RouterSession {
             }
         }
         return null;
+    }
+
+    /**
+     * The next records within {@code wait}, for a transaction that goes on; throws when partitions were revoked or
+     * lost during this poll, since the open transaction then must not commit.
+     */
+    private ConsumerRecords<String, byte[]> pollMore(Duration wait) {
+        int before = reassignments;
+        ConsumerRecords<String, byte[]> polled = consumer.poll(wait);
+        if (reassignments != before) {
+            throw new BatchTransaction.Reassigned(polled);
+        }
+        return polled;
     }
 
     /** Partitions assigned now. */
@@ -158,7 +174,7 @@ final class RouterSession {
     private final class Listener implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            assignment.removeAll(partitions);
+            reassigned(partitions);
         }
 
         @Override
@@ -168,7 +184,14 @@ final class RouterSession {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            reassigned(partitions);
+        }
+
+        private void reassigned(Collection<TopicPartition> partitions) {
             assignment.removeAll(partitions);
+            if (!partitions.isEmpty()) {
+                reassignments++;
+            }
         }
     }
 }

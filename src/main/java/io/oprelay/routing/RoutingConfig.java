@@ -89,7 +89,7 @@ public interface RoutingConfig {
         @WithDefault("500ms")
         Duration timeout();
 
-        /** Records handled per transaction at most. */
+        /** Records per poll; a transaction holds one poll, or up to ten full ones while a backlog lasts (100 ms at most). */
         @WithDefault("500")
         int maxRecords();
 

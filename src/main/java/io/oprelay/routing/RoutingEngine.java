@@ -2,6 +2,8 @@ package io.oprelay.routing;
 
 import io.oprelay.kafka.RecordSize;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.oprelay.events.CloudEventHeaders;
 import io.oprelay.routing.spi.BoundAction;
 import io.oprelay.routing.spi.Delivery;
@@ -16,6 +18,7 @@ import org.apache.kafka.common.header.Header;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,13 +29,25 @@ import java.util.List;
 public final class RoutingEngine {
 
     private final List<Rule> rules;
-    private final ObjectMapper mapper;
+    private final Rule[] ordered;
+    private final ObjectReader results;
     private final String deadLetterTopic;
 
     public RoutingEngine(List<Rule> rules, ObjectMapper mapper, String deadLetterTopic) {
         this.rules = List.copyOf(rules);
-        this.mapper = mapper;
+        this.ordered = this.rules.toArray(Rule[]::new);
+        this.results = resultReader(mapper);
         this.deadLetterTopic = deadLetterTopic;
+    }
+
+    /**
+     * The reader of result events: the application's mapper, with Twilio's UTC timestamps read without a
+     * {@code DateTimeFormatter} ({@link UtcInstants}), bound to {@link OperatorResult} once.
+     */
+    private static ObjectReader resultReader(ObjectMapper mapper) {
+        ObjectMapper copy = mapper.copy();
+        copy.registerModule(new SimpleModule("routing-utc-instants").addDeserializer(Instant.class, new UtcInstants()));
+        return copy.readerFor(OperatorResult.class);
     }
 
     /** The rules in force, in order. */
@@ -56,7 +71,7 @@ public final class RoutingEngine {
     /** Every rule the result fires, with its actions' outputs (the dry run and the router share this). */
     public List<Match> evaluate(ResultFacts result) {
         List<Match> matches = new ArrayList<>();
-        for (Rule rule : rules) {
+        for (Rule rule : ordered) {
             boolean fires;
             try {
                 fires = rule.matches(result);
@@ -106,7 +121,7 @@ public final class RoutingEngine {
         }
         OperatorResult view;
         try {
-            view = record.value() == null ? null : mapper.readValue(record.value(), OperatorResult.class);
+            view = record.value() == null ? null : results.readValue(record.value());
         } catch (IOException | RuntimeException e) {
             view = null;
         }

@@ -17,11 +17,20 @@ public final class TestConfigs {
     }
 
     public static ActionsConfig actions(Map<String, String> properties) {
+        return mapping(ActionsConfig.class, properties);
+    }
+
+    /** The router's settings: the defaults of {@link RoutingConfig} with {@code properties} over them. */
+    public static RoutingConfig routing(Map<String, String> properties) {
+        return mapping(RoutingConfig.class, properties);
+    }
+
+    private static <T> T mapping(Class<T> type, Map<String, String> properties) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ActionsConfig.class)
+                .withMapping(type)
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new PropertiesConfigSource(properties, "test", 500))
                 .build();
-        return config.getConfigMapping(ActionsConfig.class);
+        return config.getConfigMapping(type);
     }
 }
