@@ -4,9 +4,13 @@ import io.oprelay.kafka.GroupMembership;
 import io.oprelay.kafka.KafkaClients;
 import io.oprelay.supervision.Supervised;
 import io.oprelay.supervision.Supervisor;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -14,17 +18,23 @@ import java.util.TreeSet;
  * A router worker's transactional id, claimed from a bounded pool {@code <prefix>-<slot>} (slot 0..N-1, N the
  * partitions of {@code relay.routing.slots.topic}) through Kafka group membership, the way feeds are owned: the
  * member assigned partition {@code n} of the slots topic owns slot {@code n}. A crashed instance's slots go to the
- * remaining or replacing members after {@code relay.routing.slots.session-timeout}, and the first
- * {@code initTransactions()} under the reused id aborts the dead worker's open transaction. The worker uses the
- * lowest slot it holds; a slot taken away is handed on only once the worker has stopped using it (bounded).
+ * remaining or replacing members after {@code relay.routing.slots.session-timeout}. Every slot gained is fenced before
+ * it can be used: an {@code initTransactions()} under its id aborts the open transaction of a worker that died
+ * holding it at once, also when the slot only joins the others this instance holds and no worker writes under it
+ * (otherwise that transaction would hold back every {@code read_committed} reader of its partitions until its
+ * timeout). The worker uses the lowest slot it holds; a slot taken away is handed on only once the worker has
+ * stopped using it (bounded).
  */
 final class RouterSlots implements TransactionalIdClaim {
 
     private static final Logger LOG = Logger.getLogger(RouterSlots.class);
+    /** Longest the fencing of a gained slot may block the slots group's thread. */
+    private static final Duration FENCE_WAIT = Duration.ofSeconds(10);
 
     private final String prefix;
     private final String name;
     private final Duration releaseWait;
+    private final KafkaClients clients;
     private final GroupMembership membership;
     private final TreeSet<Integer> owned = new TreeSet<>();
     private int inUse = -1;
@@ -41,6 +51,7 @@ final class RouterSlots implements TransactionalIdClaim {
      */
     RouterSlots(KafkaClients clients, String prefix, String groupId, String topic, Duration sessionTimeout,
                 Duration releaseWait, String name) {
+        this.clients = clients;
         this.prefix = prefix;
         this.name = name;
         this.releaseWait = releaseWait;
@@ -53,9 +64,27 @@ final class RouterSlots implements TransactionalIdClaim {
         worker = supervisor.start("router-slots", name + "-slots", membership::run);
     }
 
-    private synchronized void gained(int slot) {
-        owned.add(slot);
-        notifyAll();
+    private void gained(int slot) {
+        fence(slot);
+        synchronized (this) {
+            owned.add(slot);
+            notifyAll();
+        }
+    }
+
+    /**
+     * Completes or aborts whatever an earlier holder of the slot left open, through a producer that only initialises
+     * under the slot's id. A failure leaves it to the worker's own {@code initTransactions()} or to the timeout.
+     */
+    private void fence(int slot) {
+        String id = idOf(slot);
+        try (KafkaProducer<String, byte[]> fencer = clients.transactionalProducer(id,
+                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) FENCE_WAIT.toMillis()))) {
+            fencer.initTransactions();
+        } catch (KafkaException e) {
+            LOG.warnf("%s could not fence slot %d (%s); a transaction its last holder left open ends at its timeout",
+                    name, slot, e.getClass().getSimpleName());
+        }
     }
 
     private synchronized void lost(int slot) {
