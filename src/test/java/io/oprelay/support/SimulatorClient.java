@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** Talks to a simulator over HTTP the way a Twilio client would, for tests that run it as a separate process. */
 public final class SimulatorClient {
@@ -38,22 +39,27 @@ public final class SimulatorClient {
     /** Every result id the simulator holds, walking all pages of the list. */
     public Set<String> allIds() throws IOException, InterruptedException {
         Set<String> ids = new LinkedHashSet<>();
-        allResults().forEach(item -> ids.add(item.path("id").asText()));
+        walk(item -> ids.add(item.path("id").asText()));
         return ids;
     }
 
     /** Every result the simulator holds, as served, walking all pages of the list. */
     public List<JsonNode> allResults() throws IOException, InterruptedException {
         List<JsonNode> results = new ArrayList<>();
+        walk(results::add);
+        return results;
+    }
+
+    /** Hands each result to {@code each}, page by page, holding one page at a time. */
+    private void walk(Consumer<JsonNode> each) throws IOException, InterruptedException {
         String token = null;
         do {
             String url = baseUrl + "/v3/OperatorResults?pageSize=1000"
                     + (token == null ? "" : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
             JsonNode page = MAPPER.readTree(send("GET", url, null).body());
-            page.path("items").forEach(results::add);
+            page.path("items").forEach(each);
             token = page.path("meta").path("nextToken").asText(null);
         } while (token != null);
-        return results;
     }
 
     /** A call of the Twilio-compatible API, with the simulator's Basic credentials. */
