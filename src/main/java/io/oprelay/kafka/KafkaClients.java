@@ -28,8 +28,11 @@ import java.util.Set;
 @ApplicationScoped
 public class KafkaClients {
 
-    /** Batch size of the transactional producers: large batches for backfills, where the topics take them. */
-    static final int BATCH_SIZE = 256 * 1024;
+    /**
+     * Batch size of the transactional producers built without one ({@code relay.poller.publisher-batch-size} by
+     * default): large batches for backfills, where the topics take them.
+     */
+    public static final int BATCH_SIZE = 256 * 1024;
 
     /** {@code linger.ms} of a feed publisher built without one ({@code relay.poller.publisher-linger} by default). */
     public static final Duration PUBLISHER_LINGER = Duration.ofMillis(100);
@@ -117,7 +120,7 @@ public class KafkaClients {
         // The producer refuses a delivery timeout below linger plus request timeout.
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(DELIVERY_TIMEOUT_MS, lingerMs
                 + REQUEST_TIMEOUT_MS));
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Math.max(1, Math.min(BATCH_SIZE, batchSize)));
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Math.max(1, batchSize));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
         return props;

@@ -48,6 +48,14 @@ public interface PollerConfig {
     @WithDefault("100MS")
     Duration publisherLinger();
 
+    /**
+     * Largest batch, in bytes, of a feed's producer ({@code batch.size}; never above the smallest
+     * {@code max.message.bytes} of the topics it writes). The producer keeps a buffer of this size for every
+     * partition a transaction writes to: large for fast backfills, small when a replica runs many feeds.
+     */
+    @WithDefault("262144")
+    int publisherBatchSize();
+
     /** Pages in one sweep before it ends and resumes from its token in the next one (guards against endless lists). */
     @WithDefault("1000")
     int maxPagesPerSweep();

@@ -150,7 +150,7 @@ public class PollerService {
         }
         FeedPublisher publisher = new FeedPublisher(feed.name(), clients, topics, config.transactionalIdPrefix(),
                 config.lookback(), config.maxCheckpointSegments(), provisioner::recordLimits,
-                config.publisherLinger());
+                new FeedPublisher.Tuning(config.publisherBatchSize(), config.publisherLinger()));
         FeedRunner runner = new FeedRunner(feed, api, publisher, events, config, metrics, statuses.get(feed.name()),
                 retention);
         running.put(feed.name(), new Running(runner, supervisor.start("feed", "relay-feed-" + feed.name(), runner::run)));

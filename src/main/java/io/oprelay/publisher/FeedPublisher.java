@@ -51,7 +51,7 @@ public final class FeedPublisher implements AutoCloseable {
     private final CheckpointReader reader;
     private final int maxSegments;
     private final Supplier<RecordLimits> limitsSource;
-    private final Duration linger;
+    private final Tuning tuning;
     private RecordLimits limits;
     private KafkaProducer<String, byte[]> producer;
     private int partition = -1;
@@ -60,25 +60,24 @@ public final class FeedPublisher implements AutoCloseable {
     public FeedPublisher(String feed, KafkaClients clients, TopicsConfig topics, String transactionalIdPrefix,
                          Duration lookback, int maxSegments) {
         this(feed, clients, topics, transactionalIdPrefix, lookback, maxSegments,
-                () -> RecordLimits.producerOnly(clients.maxRecordBytes()), KafkaClients.PUBLISHER_LINGER);
+                () -> RecordLimits.producerOnly(clients.maxRecordBytes()), Tuning.DEFAULT);
     }
 
-    /** With limits read by {@code limitsSource}, as below, and the default {@code linger.ms}. */
+    /** With limits read by {@code limitsSource}, as below, and the default batch size and {@code linger.ms}. */
     public FeedPublisher(String feed, KafkaClients clients, TopicsConfig topics, String transactionalIdPrefix,
                          Duration lookback, int maxSegments, Supplier<RecordLimits> limitsSource) {
-        this(feed, clients, topics, transactionalIdPrefix, lookback, maxSegments, limitsSource,
-                KafkaClients.PUBLISHER_LINGER);
+        this(feed, clients, topics, transactionalIdPrefix, lookback, maxSegments, limitsSource, Tuning.DEFAULT);
     }
 
     /**
      * @param limitsSource reads the largest record each topic takes, at every {@link #open()}; a result event larger
      *                     than that goes out as its claim-check
-     * @param linger       the producer's {@code linger.ms} ({@code relay.poller.publisher-linger})
+     * @param tuning       the producer's batch size and {@code linger.ms}
      */
     public FeedPublisher(String feed, KafkaClients clients, TopicsConfig topics, String transactionalIdPrefix,
-                         Duration lookback, int maxSegments, Supplier<RecordLimits> limitsSource, Duration linger) {
+                         Duration lookback, int maxSegments, Supplier<RecordLimits> limitsSource, Tuning tuning) {
         this.feed = feed;
-        this.linger = linger;
+        this.tuning = tuning;
         this.limitsSource = limitsSource;
         this.limits = RecordLimits.producerOnly(clients.maxRecordBytes());
         this.clients = clients;
@@ -86,6 +85,16 @@ public final class FeedPublisher implements AutoCloseable {
         this.transactionalId = transactionalIdPrefix + "feed-" + feed;
         this.reader = new CheckpointReader(feed, clients, lookback);
         this.maxSegments = maxSegments;
+    }
+
+    /**
+     * A feed producer's batching: {@code batch.size} ({@code relay.poller.publisher-batch-size}) and {@code linger.ms}
+     * ({@code relay.poller.publisher-linger}).
+     */
+    public record Tuning(int batchSize, Duration linger) {
+
+        /** The defaults of both settings. */
+        public static final Tuning DEFAULT = new Tuning(KafkaClients.BATCH_SIZE, KafkaClients.PUBLISHER_LINGER);
     }
 
     /** The checkpoint-topic partition that holds a feed's records, and whose owner runs the feed. */
@@ -107,7 +116,7 @@ public final class FeedPublisher implements AutoCloseable {
             // producer split its batches in a loop instead of failing the one record that is too large.
             limits = limitsSource.get();
             producer = clients.transactionalProducer(transactionalId, "relay-publisher-" + feed,
-                    (int) Math.min(Integer.MAX_VALUE, limits.smallest()), linger);
+                    (int) Math.min(tuning.batchSize(), limits.smallest()), tuning.linger());
             producer.initTransactions();
             partition = partitionFor(feed, producer.partitionsFor(checkpointTopic).size());
             CheckpointReader.Restored restored = reader.restore(new TopicPartition(checkpointTopic, partition));

@@ -124,7 +124,7 @@ class PublishBenchmark {
         List<String> resultTopics = Arrays.stream(OutputFormat.values()).map(topics::forFormat).distinct().toList();
         PageWalk walk = new PageWalk(twilio.baseUrl(), twilio.username().orElseThrow(),
                 twilio.password().orElseThrow(), pollerConfig.pageSize());
-        int batchSize = (int) Math.min(Integer.MAX_VALUE, provisioner.recordLimits().smallest());
+        int batchSize = (int) Math.min(pollerConfig.publisherBatchSize(), provisioner.recordLimits().smallest());
 
         // Warm-up: a backlog drain, then the plain producer and the walk over what it published and read.
         DrainedRecords warmMark = DrainedRecords.mark(KafkaBrokerResource.bootstrapServers(), resultTopics);

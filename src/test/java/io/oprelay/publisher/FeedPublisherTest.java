@@ -100,7 +100,8 @@ class FeedPublisherTest {
         String feed = "linger-" + UUID.randomUUID();
         Instant now = Instant.now();
         try (FeedPublisher publisher = new FeedPublisher(feed, clients, topics, "test-", Duration.ofMinutes(10), 64,
-                provisioner::recordLimits, Duration.ofSeconds(40))) {
+                provisioner::recordLimits,
+                new FeedPublisher.Tuning(KafkaClients.BATCH_SIZE, Duration.ofSeconds(40)))) {
             publisher.open();
             long began = System.nanoTime();
             publisher.commit(List.of(event("pushed")), checkpoint(feed, null, now),
