@@ -73,9 +73,11 @@ final class SocketSseClient implements AutoCloseable {
     }
 
     private void read() {
-        String id = null;
-        String event = null;
-        StringBuilder data = new StringBuilder();
+        SseLines lines = new SseLines(events::add, comment -> {
+            if (comment.startsWith("connected")) {
+                connected.countDown();
+            }
+        });
         try {
             while (true) {
                 int size = Integer.parseInt(line(in).trim(), 16);
@@ -86,24 +88,7 @@ final class SocketSseClient implements AutoCloseable {
                 line(in);
                 long read = System.nanoTime();
                 for (String line : new String(chunk, StandardCharsets.UTF_8).split("\n", -1)) {
-                    if (line.isEmpty()) {
-                        if (data.length() > 0) {
-                            events.add(new SseClient.Event(id, event, data.toString(), read));
-                        }
-                        id = null;
-                        event = null;
-                        data.setLength(0);
-                    } else if (line.startsWith(":")) {
-                        if (line.startsWith(": connected")) {
-                            connected.countDown();
-                        }
-                    } else if (line.startsWith("id:")) {
-                        id = line.substring(3).trim();
-                    } else if (line.startsWith("event:")) {
-                        event = line.substring(6).trim();
-                    } else if (line.startsWith("data:")) {
-                        data.append(line.substring(5).trim());
-                    }
+                    lines.accept(line, read);
                 }
             }
         } catch (IOException | RuntimeException closed) {

@@ -91,27 +91,10 @@ final class SseClient implements AutoCloseable {
     }
 
     private void read() {
-        String id = null;
-        String event = null;
-        StringBuilder data = new StringBuilder();
+        SseLines parser = new SseLines(events::add, comments::add);
         try {
             for (String line : (Iterable<String>) lines::iterator) {
-                if (line.isEmpty()) {
-                    if (data.length() > 0) {
-                        events.add(new Event(id, event, data.toString(), System.nanoTime()));
-                    }
-                    id = null;
-                    event = null;
-                    data.setLength(0);
-                } else if (line.startsWith(":")) {
-                    comments.add(line.substring(1).trim());
-                } else if (line.startsWith("id:")) {
-                    id = line.substring(3).trim();
-                } else if (line.startsWith("event:")) {
-                    event = line.substring(6).trim();
-                } else if (line.startsWith("data:")) {
-                    data.append(line.substring(5).trim());
-                }
+                parser.accept(line, System.nanoTime());
             }
         } catch (RuntimeException e) {
             // closed
