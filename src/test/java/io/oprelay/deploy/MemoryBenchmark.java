@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -178,11 +177,7 @@ class MemoryBenchmark {
     }
 
     private static Map<String, String> settings(String bootstrap) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("kafka.bootstrap.servers", bootstrap);
-        settings.put("relay.twilio.base-url", simulator.baseUrl() + "/simulator");
-        settings.put("relay.twilio.username", "SKtest");
-        settings.put("relay.twilio.password", "test-secret");
+        Map<String, String> settings = RelayProcess.twilioFrom(simulator, bootstrap);
         settings.put("relay.poller.interval", "1S");
         return settings;
     }

@@ -68,14 +68,10 @@ class CrashAndFailoverIT {
     }
 
     private static RelayProcess relay(String name, RelayProcess simulator, String topicPrefix) throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "kafka.bootstrap.servers", bootstrap,
-                "relay.twilio.base-url", simulator.baseUrl() + "/simulator",
-                "relay.twilio.username", "SKtest",
-                "relay.twilio.password", "test-secret",
-                "relay.poller.page-size", "250",
-                "relay.poller.interval", "1S",
-                "relay.routing.enabled", "false"));
+        Map<String, String> settings = RelayProcess.twilioFrom(simulator, bootstrap);
+        settings.put("relay.poller.page-size", "250");
+        settings.put("relay.poller.interval", "1S");
+        settings.put("relay.routing.enabled", "false");
         // Two pages a transaction: many commits, so a kill often lands inside one.
         settings.put("relay.poller.max-transaction-results", "500");
         settings.put("relay.topics.checkpoints", topicPrefix + "checkpoints");

@@ -243,11 +243,7 @@ class ThreeReplicasIT {
 
     private static RelayProcess relay(String name, RelayProcess simulator, Map<String, String> feeds, Path rules)
             throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("kafka.bootstrap.servers", bootstrap);
-        settings.put("relay.twilio.base-url", simulator.baseUrl() + "/simulator");
-        settings.put("relay.twilio.username", "SKtest");
-        settings.put("relay.twilio.password", "test-secret");
+        Map<String, String> settings = RelayProcess.twilioFrom(simulator, bootstrap);
         settings.put("relay.poller.page-size", "250");
         settings.put("relay.poller.interval", "1S");
         settings.put("relay.poller.max-transaction-results", "500");

@@ -49,6 +49,19 @@ public final class RelayProcess implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * Settings (a map the caller may add to) of a relay on {@code bootstrapServers} whose Twilio is the simulator of
+     * another relay process, which keeps Twilio's state across this relay's deaths.
+     */
+    public static Map<String, String> twilioFrom(RelayProcess simulator, String bootstrapServers) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("kafka.bootstrap.servers", bootstrapServers);
+        settings.put("relay.twilio.base-url", simulator.baseUrl() + "/simulator");
+        settings.put("relay.twilio.username", "SKtest");
+        settings.put("relay.twilio.password", "test-secret");
+        return settings;
+    }
+
     public RelayProcess(String name, Map<String, String> settings) throws IOException {
         this.name = name;
         // Two distinct ports: the pair cannot hand out the same port twice as two separate picks could.
