@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The system's Chromium, headless, driven through the system's chromedriver (Debian packages {@code chromium} and
@@ -45,7 +46,7 @@ public final class HeadlessChromium implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--no-first-run", "--disable-extensions", "--window-size=" + width + "," + height);
         // The browser's network log, so a test can see every URL the page requested (requestedUrls()).
-        options.setCapability("goog:loggingPrefs", java.util.Map.of(LogType.PERFORMANCE, "ALL"));
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.PERFORMANCE, "ALL"));
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
     }
@@ -107,11 +108,16 @@ public final class HeadlessChromium implements AutoCloseable {
         return urls;
     }
 
-    /** A PNG of the whole page as laid out in the window. */
+    /** A PNG of the whole page, beyond the window's height (Chromium's own capture, through the driver). */
     public void screenshot(Path target) throws java.io.IOException {
-        File png = driver.getScreenshotAs(org.openqa.selenium.OutputType.FILE);
+        script("window.scrollTo(0, 0);");
+        Number width = (Number) script("return document.documentElement.scrollWidth;");
+        Number height = (Number) script("return document.documentElement.scrollHeight;");
+        Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1);
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
+                Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
         Files.createDirectories(target.toAbsolutePath().getParent());
-        Files.copy(png.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.write(target, java.util.Base64.getDecoder().decode((String) shot.get("data")));
     }
 
     @Override
