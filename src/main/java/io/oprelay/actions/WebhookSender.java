@@ -66,13 +66,22 @@ public class WebhookSender implements Deliveries {
     @Override
     public CompletableFuture<DeliveryResult> deliver(Delivery delivery) {
         CompletableFuture<DeliveryResult> done = new CompletableFuture<>();
-        attempt(delivery, 1, System.nanoTime(), done);
+        attempt(delivery, false, 1, System.nanoTime(), done);
         return done;
     }
 
-    private void attempt(Delivery delivery, int attempt, long started, CompletableFuture<DeliveryResult> done) {
+    /** As {@link #deliver}, made even while the endpoint is skipped: an operator's replay probes the fixed receiver. */
+    @Override
+    public CompletableFuture<DeliveryResult> deliverRequested(Delivery delivery) {
+        CompletableFuture<DeliveryResult> done = new CompletableFuture<>();
+        attempt(delivery, true, 1, System.nanoTime(), done);
+        return done;
+    }
+
+    private void attempt(Delivery delivery, boolean requested, int attempt, long started,
+                         CompletableFuture<DeliveryResult> done) {
         try {
-            send(delivery, attempt, started, done);
+            send(delivery, requested, attempt, started, done);
         } catch (RuntimeException e) {
             // Final, and no receiver was called: the endpoint's health is left alone.
             done.complete(result(delivery, false, attempt - 1, "request not sent: "
@@ -80,9 +89,10 @@ public class WebhookSender implements Deliveries {
         }
     }
 
-    private void send(Delivery delivery, int attempt, long started, CompletableFuture<DeliveryResult> done) {
+    private void send(Delivery delivery, boolean requested, int attempt, long started,
+                      CompletableFuture<DeliveryResult> done) {
         String endpoint = EndpointHealth.nameOf(delivery);
-        if (attempt == 1 && health.isOpen(endpoint)) {
+        if (attempt == 1 && !requested && health.isOpen(endpoint)) {
             done.complete(result(delivery, false, 0, "endpoint skipped after repeated failures: "
                     + health.failing().getOrDefault(endpoint, "failing"), started));
             return;
@@ -104,12 +114,13 @@ public class WebhookSender implements Deliveries {
                     if (error != null) {
                         discarded.cancel();
                     }
-                    answered(delivery, attempt, started, done, endpoint, response, error);
+                    answered(delivery, requested, attempt, started, done, endpoint, response, error);
                 });
     }
 
-    private void answered(Delivery delivery, int attempt, long started, CompletableFuture<DeliveryResult> done,
-                          String endpoint, HttpResponse<Void> response, Throwable error) {
+    private void answered(Delivery delivery, boolean requested, int attempt, long started,
+                          CompletableFuture<DeliveryResult> done, String endpoint, HttpResponse<Void> response,
+                          Throwable error) {
         if (error == null && response.statusCode() / 100 == 2) {
             health.success(endpoint);
             done.complete(result(delivery, true, attempt, "HTTP " + response.statusCode(), started));
@@ -140,7 +151,7 @@ public class WebhookSender implements Deliveries {
         LOG.debugf("Webhook to %s: %s, attempt %d of %d, next in %d ms", endpoint, reason, attempt, maxAttempts,
                 delay);
         CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
-                .execute(() -> attempt(delivery, attempt + 1, started, done));
+                .execute(() -> attempt(delivery, requested, attempt + 1, started, done));
     }
 
     /**

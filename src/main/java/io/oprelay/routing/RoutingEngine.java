@@ -94,6 +94,75 @@ public final class RoutingEngine {
         return matches;
     }
 
+    /**
+     * What replaying one dead-lettered action does under the rules in force: the outputs of the named rule's actions of
+     * {@code actionType} (every action of the rule when null) for the event, or why there is nothing to replay.
+     *
+     * @param actions the outputs to carry out again (an output with an error cannot be)
+     * @param skipped why nothing is replayed, or null
+     */
+    public record Replay(List<ActionOutput> actions, String skipped) {
+
+        static Replay skipped(String why) {
+            return new Replay(List.of(), why);
+        }
+    }
+
+    /**
+     * Routes a dead letter's event again through the CURRENT definition of the rule the letter names, for the action
+     * type that failed only (the rule's other actions succeeded the first time). Skipped, with the reason, when the
+     * letter names no rule, holds no event, the rule is gone, no longer fires, or has no such action any more.
+     */
+    public Replay replay(byte[] value, String ruleName, String actionType, long maxRecordBytes) {
+        if (ruleName == null) {
+            return Replay.skipped("the dead letter names no rule (the event was unreadable or no rule could judge it)");
+        }
+        if (value == null) {
+            return Replay.skipped("the dead letter holds no event (its value was left out as too large); replay it"
+                    + " from its source topic");
+        }
+        OperatorResult view;
+        try {
+            view = results.readValue(value);
+        } catch (IOException | RuntimeException e) {
+            view = null;
+        }
+        if (view == null) {
+            return Replay.skipped("the event is not an OperatorResult JSON object");
+        }
+        Rule rule = rules.stream().filter(r -> r.name().equals(ruleName)).findFirst().orElse(null);
+        if (rule == null) {
+            return Replay.skipped("rule '" + ruleName + "' is no longer in the rules");
+        }
+        ResultFacts facts = new ResultFacts(view);
+        try {
+            if (!rule.matches(facts)) {
+                return Replay.skipped("rule '" + ruleName + "' no longer fires for this result");
+            }
+        } catch (RuntimeException e) {
+            return Replay.skipped("rule '" + ruleName + "': condition failed: " + ErrorText.describe(e));
+        }
+        List<ActionOutput> outputs = new ArrayList<>();
+        for (BoundAction action : rule.actions()) {
+            if (actionType != null && !actionType.equals(action.type())) {
+                continue;
+            }
+            Effects effects;
+            try {
+                effects = action.apply(facts);
+            } catch (RuntimeException e) {
+                outputs.add(new ActionOutput(action, null, "action failed: " + ErrorText.describe(e)));
+                continue;
+            }
+            String tooLarge = tooLarge(effects.records(), maxRecordBytes);
+            outputs.add(new ActionOutput(action, tooLarge == null ? effects : null, tooLarge));
+        }
+        if (outputs.isEmpty()) {
+            return Replay.skipped("rule '" + ruleName + "' has no " + actionType + " action any more");
+        }
+        return new Replay(List.copyOf(outputs), null);
+    }
+
     /** What the router does for one consumed record. */
     public record Routed(ConsumerRecord<String, byte[]> source, List<ProducerRecord<String, byte[]>> records,
                          List<Delivery> deliveries) {

@@ -101,6 +101,8 @@ class ApiAuthTest {
                 .statusCode(401);
         RestAssured.given().contentType("application/json").body("{\"scope\":\"all\"}")
                 .post("/api/agent-assist/tokens").then().statusCode(401);
+        RestAssured.given().get("/api/dead-letters").then().statusCode(401);
+        RestAssured.given().post("/api/dead-letters/0-0/replay").then().statusCode(401);
     }
 
     @Test

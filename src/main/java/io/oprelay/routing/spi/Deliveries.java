@@ -12,6 +12,15 @@ public interface Deliveries {
      */
     CompletableFuture<DeliveryResult> deliver(Delivery delivery);
 
+    /**
+     * A delivery an operator asked for (a dead letter's replay): as {@link #deliver}, but made even while the
+     * endpoint is being skipped after repeated failures, since the request says its receiver was fixed; its outcome
+     * counts for the endpoint like any other.
+     */
+    default CompletableFuture<DeliveryResult> deliverRequested(Delivery delivery) {
+        return deliver(delivery);
+    }
+
     /** The longest a delivery can take before its future completes; the router bounds its wait for a batch by it. */
     Duration longestDelivery();
 }
