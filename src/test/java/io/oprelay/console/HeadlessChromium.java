@@ -62,7 +62,12 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     static void requireInstalled() {
-        for (Path binary : List.of(BROWSER, DRIVER)) {
+        requireInstalled(BROWSER, DRIVER);
+    }
+
+    /** Fails, naming the Debian packages, unless both the browser and the driver are executable. */
+    static void requireInstalled(Path browser, Path driver) {
+        for (Path binary : List.of(browser, driver)) {
             if (!Files.isExecutable(binary)) {
                 throw new IllegalStateException("The console's browser tests need Chromium and its driver: " + binary
                         + " is missing. Install the Debian packages 'chromium' and 'chromium-driver'"
