@@ -362,7 +362,7 @@
     row.appendChild(time);
     row.appendChild(el('td', (letter.rule || '(no rule)') + ' / ' + (letter.action || '(no action)')));
     row.appendChild(el('td', letter.reason || ''));
-    row.appendChild(el('td', letter.attempts, 'number'));
+    row.appendChild(el('td', letter.attempts == null ? '' : letter.attempts, 'number'));
     row.appendChild(el('td', letter.key || '', 'mono'));
     row.appendChild(el('td', (letter.sourceTopic || '?') + ' ' + letter.sourcePartition + '@' + letter.sourceOffset
       + (letter.resultId ? ' (result ' + letter.resultId + ')' : ''), 'mono'));
