@@ -1,6 +1,7 @@
 package io.oprelay.console;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oprelay.actions.ActionsConfig;
 import io.oprelay.bench.Latencies;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.routing.ResultEvents;
@@ -63,6 +64,9 @@ class ConsoleBrowserTest {
 
     @Inject
     Simulator simulator;
+
+    @Inject
+    ActionsConfig actions;
 
     @BeforeAll
     static void startBrowser() {
@@ -203,14 +207,21 @@ class ConsoleBrowserTest {
             events.publish(topics.classification(), SampleResults.classification(mine, "frustrated"));
             events.publish(topics.classification(), SampleResults.classification(other, "angry"));
             events.publish(topics.classification(), SampleResults.classification(mine, "angry"));
+            // The other conversation's hints are committed (the router may route its partition after this one's)...
+            await().atMost(Waits.seconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> events.readKey(actions.agentAssist().topic(), other).size() == 2);
         }
-        await().atMost(Waits.seconds(10)).until(() -> browser.findAll("#hints li").size() >= 2);
-        // The other conversation's hints were committed between this one's: had they passed the filter, they were here.
-        assertThat(browser.findAll("#hints li")).extracting(e -> e.getAttribute("data-conversation-id"))
-                .containsExactly(mine, mine);
-        assertThat(browser.findAll("#hints li")).extracting(e -> e.findElement(
-                org.openqa.selenium.By.cssSelector(".hint-title")).getText())
+        // ...and the page shows this conversation's two hints and keeps showing nothing else.
+        await().atMost(Waits.seconds(10)).during(Duration.ofMillis(500))
+                .until(() -> shownConversations().equals(List.of(mine, mine)));
+        assertThat(browser.findAll("#hints li .hint-title")).extracting(WebElement::getText)
                 .containsExactly("Customer is angry", "Customer is frustrated");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> shownConversations() {
+        return (List<String>) browser.script("return Array.from(document.querySelectorAll('#hints li'))"
+                + ".map(function (li) { return li.dataset.conversationId; });");
     }
 
     @Test
