@@ -32,9 +32,12 @@ public class HintBroadcaster {
     /** An event id as the stream writes it: {@code <partition>-<offset>}, both decimal. */
     private static final Pattern EVENT_ID = Pattern.compile("(\\d{1,10})-(\\d{1,19})");
 
-    /** One hint as streamed: its event id, position and record time in the hints topic, conversation and JSON. */
+    /**
+     * One hint as streamed: its event id, position and record time in the hints topic, conversation and JSON, and
+     * the W3C trace context of the hint record's {@code traceparent} header (null when it has none).
+     */
     public record StreamedHint(String id, int partition, long offset, long timestamp, String conversationId,
-                               String json) {
+                               String json, String traceparent) {
     }
 
     /** A live subscription; {@link #cancel()} ends it. */

@@ -1,144 +1,62 @@
 package io.oprelay.actions;
 
-import io.oprelay.kafka.KafkaClients;
-import io.oprelay.supervision.Supervised;
-import io.oprelay.supervision.Supervisor;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Singleton;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.oprelay.kafka.TailRewind;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Default;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.jboss.logging.Logger;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
+import java.util.Collection;
 
 /**
- * Reads the hints topic ({@code read_committed}, every partition, no consumer group) and hands each hint to the
- * {@link HintBroadcaster}. Because every instance reads every committed hint, an agent desktop may connect to any
- * replica, whichever replica's router produced the hint; aborted transactions never reach a desktop. On start it
- * reads back up to the buffer size so that {@code Last-Event-ID} resume works across restarts.
+ * Reads the hints topic through the reactive messaging channel {@code agent-assist-hints} ({@code read_committed},
+ * a group of its own per instance, no offsets committed) and hands each hint to the {@link HintBroadcaster}. Because
+ * every instance reads every committed hint, an agent desktop may connect to any replica, whichever replica's router
+ * produced the hint; aborted transactions never reach a desktop. On first assignment this bean, the channel's
+ * rebalance listener ({@value #LISTENER}), seeks back {@code relay.actions.agent-assist.buffer-size} hints spread over
+ * the partitions, so that {@code Last-Event-ID} resume works across restarts. The channel is off when
+ * {@code relay.actions.agent-assist.stream-enabled} is false (configured in {@code application.properties}).
  */
-@Singleton
-public class HintStream {
+@ApplicationScoped
+@Default
+@Identifier(HintStream.LISTENER)
+public class HintStream implements KafkaConsumerRebalanceListener {
 
-    private static final Logger LOG = Logger.getLogger(HintStream.class);
-    private static final Duration POLL = Duration.ofMillis(200);
-    private static final long PARTITION_CHECK_MILLIS = 30_000;
+    /** Name of the rebalance listener in {@code mp.messaging.incoming.agent-assist-hints.consumer-rebalance-listener.name}. */
+    public static final String LISTENER = "agent-assist-hints";
+    /** The record header that carries a hint's W3C trace context, handed on with the hint. */
+    static final String TRACEPARENT = "traceparent";
 
-    private final ActionsConfig config;
     private final HintBroadcaster broadcaster;
-    private final KafkaClients clients;
-    private final Supervisor supervisor;
-    private volatile boolean running = true;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Supervised thread;
+    private final TailRewind rewind;
 
-    public HintStream(ActionsConfig config, HintBroadcaster broadcaster, KafkaClients clients,
-                      Supervisor supervisor) {
-        this.config = config;
+    public HintStream(ActionsConfig config, HintBroadcaster broadcaster) {
         this.broadcaster = broadcaster;
-        this.clients = clients;
-        this.supervisor = supervisor;
+        this.rewind = TailRewind.spread(config.agentAssist().bufferSize());
     }
 
-    void onStart(@Observes StartupEvent event) {
-        if (!config.agentAssist().streamEnabled()) {
+    /** Hands one committed hint to the broadcaster (a record without value, a tombstone, is no hint). */
+    @Incoming("agent-assist-hints")
+    public void receive(ConsumerRecord<String, byte[]> record) {
+        rewind.read(record.topic(), record.partition(), record.offset());
+        if (record.value() == null) {
             return;
         }
-        thread = supervisor.start("hint-stream", "agent-assist-stream", this::run);
+        Header trace = record.headers().lastHeader(TRACEPARENT);
+        broadcaster.publish(new HintBroadcaster.StreamedHint(record.partition() + "-" + record.offset(),
+                record.partition(), record.offset(), record.timestamp(), record.key(),
+                new String(record.value(), StandardCharsets.UTF_8),
+                trace == null || trace.value() == null ? null : new String(trace.value(), StandardCharsets.UTF_8)));
     }
 
-    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (thread != null) {
-            thread.stop();
-            thread.join(Duration.ofSeconds(5));
-        }
-    }
-
-    /** The reading loop; a failure it does not ride out itself ends it, and the supervisor starts it again. */
-    private void run() {
-        String topic = config.agentAssist().topic();
-        // No group: every instance reads every partition, positioned by assign() below.
-        try (KafkaConsumer<String, byte[]> c = clients.committedReader("agent-assist-stream-" + UUID.randomUUID(),
-                null, Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100))) {
-            consumer = c;
-            long lastPartitionCheck = 0;
-            while (running) {
-                try {
-                    long now = System.currentTimeMillis();
-                    if (now - lastPartitionCheck > (c.assignment().isEmpty() ? 1_000 : PARTITION_CHECK_MILLIS)) {
-                        lastPartitionCheck = now;
-                        assign(c, topic);
-                    }
-                    if (c.assignment().isEmpty()) {
-                        // The hints topic does not exist yet: nothing to read until it does.
-                        idle(POLL);
-                        continue;
-                    }
-                    for (ConsumerRecord<String, byte[]> record : c.poll(POLL)) {
-                        if (record.value() == null) {
-                            continue;
-                        }
-                        broadcaster.publish(new HintBroadcaster.StreamedHint(record.partition() + "-" + record.offset(),
-                                record.partition(), record.offset(), record.timestamp(), record.key(),
-                                new String(record.value(), StandardCharsets.UTF_8)));
-                    }
-                } catch (WakeupException e) {
-                    // stopping
-                } catch (RuntimeException e) {
-                    LOG.warnf("Agent-assist stream: %s; retrying in 1 s", e.toString());
-                    lastPartitionCheck = 0;
-                    idle(Duration.ofSeconds(1));
-                }
-            }
-            c.close(CloseOptions.timeout(Duration.ofSeconds(1)));
-        } finally {
-            consumer = null;
-        }
-    }
-
-    private void idle(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
-    private void assign(KafkaConsumer<String, byte[]> c, String topic) {
-        List<PartitionInfo> partitions = c.partitionsFor(topic);
-        if (partitions == null || partitions.isEmpty() || partitions.size() == c.assignment().size()) {
-            return;
-        }
-        List<TopicPartition> all = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        boolean first = c.assignment().isEmpty();
-        List<TopicPartition> added = all.stream().filter(p -> !c.assignment().contains(p)).toList();
-        c.assign(all);
-        if (first) {
-            long perPartition = Math.max(1, config.agentAssist().bufferSize() / all.size());
-            Map<TopicPartition, Long> ends = c.endOffsets(all);
-            Map<TopicPartition, Long> begins = c.beginningOffsets(all);
-            for (TopicPartition partition : all) {
-                c.seek(partition, Math.max(begins.get(partition), ends.get(partition) - perPartition));
-            }
-        } else {
-            c.seekToBeginning(added);
-        }
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        rewind.assigned(consumer, partitions);
     }
 }

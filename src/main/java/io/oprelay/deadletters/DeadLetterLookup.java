@@ -10,6 +10,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +62,11 @@ public class DeadLetterLookup {
             consumer.seek(position, offset);
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                Iterator<ConsumerRecord<String, byte[]>> polled = consumer.poll(POLL).iterator();
+                if (polled.hasNext()) {
+                    // The first committed record at or after the offset: another one means there is none at it
+                    // (a transaction marker, or a record of an aborted transaction).
+                    ConsumerRecord<String, byte[]> record = polled.next();
                     return record.offset() == offset && DeadLetter.isDeadLetter(record) ? Optional.of(record)
                             : Optional.empty();
                 }

@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -102,7 +103,7 @@ public class DeadLetterReplays {
     }
 
     /** Replays the letter at {@code partition}/{@code offset}; empty when there is no dead letter there. */
-    public java.util.Optional<Outcome> replay(int partition, long offset) {
+    public Optional<Outcome> replay(int partition, long offset) {
         String id = partition + "-" + offset;
         synchronized (locks[Math.floorMod(id.hashCode(), locks.length)]) {
             return lookup.read(partition, offset).map(record -> replay(id, record));

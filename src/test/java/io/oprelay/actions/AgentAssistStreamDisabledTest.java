@@ -36,6 +36,29 @@ class AgentAssistStreamDisabledTest {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    HintBroadcaster broadcaster;
+
+    @Inject
+    @io.smallrye.common.annotation.Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
+
+    @Inject
+    io.oprelay.events.TopicsConfig topics;
+
+    @Test
+    void theHintsChannelIsOffSoNoHintIsReadIntoMemory() {
+        String conversation = SampleResults.conversationId();
+        try (io.oprelay.routing.ResultEvents events = new io.oprelay.routing.ResultEvents(kafka)) {
+            events.publish(topics.classification(), SampleResults.classification(conversation, "angry"));
+            org.awaitility.Awaitility.await().atMost(io.oprelay.support.Waits.seconds(30))
+                    .until(() -> events.readKey("agent-assist.hints", conversation).size() == 1);
+            // The hint is committed; give a running channel (it polls every 100 ms) time to have read it.
+            org.awaitility.Awaitility.await().during(java.time.Duration.ofSeconds(2))
+                    .atMost(java.time.Duration.ofSeconds(5)).until(() -> broadcaster.buffered() == 0);
+        }
+    }
+
     @Test
     void aStreamRequestIsAnswered404ProblemJsonNamingTheKeyAndOpensNoStream() throws Exception {
         URI all = URI.create(stream.toString());

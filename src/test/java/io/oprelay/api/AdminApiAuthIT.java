@@ -143,6 +143,31 @@ class AdminApiAuthIT {
     }
 
     @Test
+    void theDeadLetterApiNeedsTheKeyInEverySpellingAndAnswersProblemsWithIt() throws Exception {
+        for (AdminPathSpellings.Spelling spelling : AdminPathSpellings.of("dead-letters")) {
+            assertRefused("GET", spelling, raw("GET", spelling.target(), Map.of()));
+        }
+        for (AdminPathSpellings.Spelling spelling : AdminPathSpellings.of("dead-letters/0-0/replay")) {
+            if (spelling.originForm()) {
+                RawHttp.Answer answer = raw("POST", spelling.target(), Map.of());
+                assertThat(answer.status()).as("POST %s", spelling.target()).isIn(401, 404, 405);
+                assertThat(answer.body()).doesNotContain("\"outcome\"");
+            }
+        }
+        Map<String, String> key = Map.of("X-API-Key", Api.KEY);
+        RawHttp.Answer list = raw("GET", "/api/dead-letters?limit=5", key);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(MAPPER.readTree(list.body()).get("deadLetters").isArray()).isTrue();
+        RawHttp.Answer badLimit = raw("GET", "/api/dead-letters?limit=501", key);
+        assertThat(badLimit.status()).isEqualTo(400);
+        assertThat(badLimit.header("Content-Type")).startsWith("application/problem+json");
+        RawHttp.Answer none = raw("POST", "/api/dead-letters/0-999999/replay", key);
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(raw("POST", "/api/dead-letters/not-an-id/replay", key).status()).isEqualTo(400);
+    }
+
+    @Test
     void theHintStreamNeedsTheKeyOrATokenOfItsConversation() throws Exception {
         String stream = relay.baseUrl() + "/agent-assist/stream";
         assertThat(streamStatus(stream + "?conversationId=" + CONVERSATION, Map.of())).isEqualTo(401);

@@ -23,6 +23,16 @@ class HealthAndMetricsTest {
     }
 
     @Test
+    void theReactiveMessagingChannelsCountForLivenessNotReadiness() {
+        String live = given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"))
+                .extract().asString();
+        org.assertj.core.api.Assertions.assertThat(live).contains("agent-assist-hints").contains("dead-letters");
+        String ready = given().get("/q/health/ready").then().statusCode(200).extract().asString();
+        org.assertj.core.api.Assertions.assertThat(ready).doesNotContain("agent-assist-hints")
+                .doesNotContain("dead-letters");
+    }
+
+    @Test
     void prometheusMetricsAreServed() {
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
     }

@@ -189,6 +189,26 @@ class DeadLettersApiTest {
     }
 
     @Test
+    void twoConcurrentReplaysOfOneLetterAreTwoReplaysEachOnce() throws Exception {
+        String conversation = SampleResults.conversationId();
+        String id = deadLetterOf(conversation, SampleResults.classification(conversation, "replay-endpoint"))
+                .getString("id");
+        receiver.resetAll();
+        receiver.stubFor(post(urlEqualTo(RECEIVER)).willReturn(aResponse().withStatus(200)));
+
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> replay(id).getString("outcome"));
+            var second = pool.submit(() -> replay(id).getString("outcome"));
+            assertThat(List.of(first.get(), second.get())).containsExactly("delivered", "delivered");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(receiver.findAll(postRequestedFor(urlEqualTo(RECEIVER)))).hasSize(2);
+        assertThat(events.readKey(REPLAYS, id)).hasSize(2);
+    }
+
+    @Test
     void aReplayWhoseReceiverStillFailsAnswersFailedOnceAndWritesNoNewLetter() {
         String conversation = SampleResults.conversationId();
         String id = deadLetterOf(conversation, SampleResults.classification(conversation, "replay-endpoint"))
