@@ -14,8 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code .ci/run} refuses a Node.js older than 20 (what distributions ship) with a message saying what to install,
- * before the build starts. The script runs on a copy of the project root whose {@code mvnw} only records that it was
- * called, with fake {@code node} and {@code npm} first on PATH, so no Maven build and no package install happen.
+ * before the build starts, and installs Chromium and its driver (the console's browser tests) where either is missing.
+ * The script runs on a copy of the project root whose {@code mvnw} only records that it was called, with fake
+ * {@code node}, {@code npm}, {@code chromium} and {@code chromedriver} first on PATH, so no Maven build and no package
+ * install happen.
  */
 class CiScriptTest {
 
@@ -43,7 +45,9 @@ class CiScriptTest {
         executable(root.resolve("mvnw"), "touch '" + mavenStarted + "'");
         executable(bin.resolve("node"), "echo '" + nodeVersion + "'");
         executable(bin.resolve("npm"), "echo 10.2.4");
-        executable(bin.resolve("apt-get"), "echo 'apt-get must not run: node and npm are on PATH' >&2; exit 99");
+        executable(bin.resolve("chromium"), "echo 'Chromium 156.0.8078.114 built on Debian GNU/Linux 12 (bookworm)'");
+        executable(bin.resolve("chromedriver"), "echo 'ChromeDriver 156.0.8078.114 (ea19f97)'");
+        executable(bin.resolve("apt-get"), "echo 'apt-get must not run: the tools are on PATH' >&2; exit 99");
 
         String[] command = new String[args.length + 2];
         command[0] = "bash";
@@ -84,6 +88,56 @@ class CiScriptTest {
             assertThat(run.exit()).as(version).isZero();
             assertThat(run.stdout()).as(version).contains("node " + version + ", npm 10.2.4");
             assertThat(run.mavenStarted()).as("%s: the build started", version).isTrue();
+        }
+    }
+
+    @Test
+    void chromiumAndItsDriverOnPathAreUsedAsTheyAreAndNamedInTheOutput() throws Exception {
+        Run run = run("v20.11.1", "--check-tools");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.stdout()).contains("Chromium 156.0.8078.114", "ChromeDriver 156.0.8078.114");
+        assertThat(run.stderr()).doesNotContain("apt-get must not run");
+    }
+
+    /**
+     * Without chromium or chromedriver the script installs both Debian packages before the build. Run with a PATH
+     * holding only the fakes and the few system tools the script calls, so the machine's own Chromium is not found.
+     */
+    @Test
+    void aMissingChromiumOrDriverIsInstalledWithAptGetBeforeTheBuild() throws Exception {
+        for (String present : new String[] {"chromium", "chromedriver", ""}) {
+            Path base = Files.createTempDirectory(dir, "bare");
+            Path root = base.resolve("project");
+            Path bin = base.resolve("bin");
+            Files.createDirectories(root.resolve(".ci"));
+            Files.createDirectories(bin);
+            Files.copy(SCRIPT, root.resolve(".ci/run"));
+            Path mavenStarted = base.resolve("maven-started");
+            Path aptCalls = base.resolve("apt-calls");
+            executable(root.resolve("mvnw"), "/usr/bin/touch '" + mavenStarted + "'");
+            executable(bin.resolve("java"), "echo 'openjdk version \"17\"' >&2");
+            executable(bin.resolve("node"), "echo v20.11.1");
+            executable(bin.resolve("npm"), "echo 10.2.4");
+            executable(bin.resolve("apt-get"), "echo \"$@\" >> '" + aptCalls + "'");
+            if (!present.isEmpty()) {
+                executable(bin.resolve(present), "echo " + present + " 1.0");
+            }
+            for (String tool : new String[] {"dirname", "chmod", "cut"}) {
+                Path real = Path.of("/usr/bin", tool);
+                Files.createSymbolicLink(bin.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
+            }
+            ProcessBuilder builder = new ProcessBuilder("/bin/bash", root.resolve(".ci/run").toString())
+                    .redirectOutput(base.resolve("stdout").toFile()).redirectError(base.resolve("stderr").toFile());
+            builder.environment().put("PATH", bin.toString());
+            Process process = builder.start();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(".ci/run ended").isTrue();
+
+            String stderr = Files.readString(base.resolve("stderr"));
+            assertThat(process.exitValue()).as("with only '%s' present: %s", present, stderr).isZero();
+            assertThat(Files.readAllLines(aptCalls)).as("with only '%s' present", present)
+                    .containsExactly("update -qq", "install -y -qq chromium chromium-driver");
+            assertThat(Files.exists(mavenStarted)).as("the build started after the install").isTrue();
         }
     }
 
