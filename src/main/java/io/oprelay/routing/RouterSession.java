@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RouterSession {
 
     private static final Logger LOG = Logger.getLogger(RouterSession.class);
+    private static final long LAG_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
     /** What a session asks of its worker. */
     interface Worker {
@@ -50,6 +52,9 @@ final class RouterSession {
     private volatile KafkaConsumer<String, byte[]> consumer;
     /** Partitions revoked or lost so far (the listener runs on the worker's thread, inside poll). */
     private int reassignments;
+    /** Records of the assigned partitions not read yet, as of the last measure (read_committed: up to the LSO). */
+    private volatile long lag;
+    private long lagMeasuredAt = System.nanoTime() - LAG_INTERVAL_NANOS;
 
     RouterSession(Worker worker, String id) {
         this.worker = worker;
@@ -79,6 +84,7 @@ final class RouterSession {
                 worker.pause();
                 return;
             }
+            measureLag();
             if (records.isEmpty()) {
                 continue;
             }
@@ -130,6 +136,33 @@ final class RouterSession {
             throw new BatchTransaction.Reassigned(polled);
         }
         return polled;
+    }
+
+    /**
+     * Sums the consumer's lag over the assigned partitions, at most once a second: the consumer knows it from its
+     * fetches, and a partition whose lag it does not know yet counts as none.
+     */
+    private void measureLag() {
+        long now = System.nanoTime();
+        if (now - lagMeasuredAt < LAG_INTERVAL_NANOS) {
+            return;
+        }
+        lagMeasuredAt = now;
+        long total = 0;
+        for (TopicPartition partition : assignment) {
+            try {
+                OptionalLong partitionLag = consumer.currentLag(partition);
+                total += partitionLag.orElse(0);
+            } catch (IllegalStateException revoked) {
+                // revoked since: no longer this session's lag
+            }
+        }
+        lag = total;
+    }
+
+    /** Records of the assigned partitions not routed yet, as of the last measure (at most a second old while polling). */
+    long lag() {
+        return lag;
     }
 
     /** Partitions assigned now. */
