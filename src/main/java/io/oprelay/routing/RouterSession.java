@@ -28,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RouterSession {
 
     private static final Logger LOG = Logger.getLogger(RouterSession.class);
-    private static final long LAG_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
     /** What a session asks of its worker. */
     interface Worker {
@@ -52,9 +51,8 @@ final class RouterSession {
     private volatile KafkaConsumer<String, byte[]> consumer;
     /** Partitions revoked or lost so far (the listener runs on the worker's thread, inside poll). */
     private int reassignments;
-    /** Records of the assigned partitions not read yet, as of the last measure (read_committed: up to the LSO). */
+    /** Records of the assigned partitions not polled yet, as of the last poll (read_committed: up to the LSO). */
     private volatile long lag;
-    private long lagMeasuredAt = System.nanoTime() - LAG_INTERVAL_NANOS;
 
     RouterSession(Worker worker, String id) {
         this.worker = worker;
@@ -132,6 +130,7 @@ final class RouterSession {
     private ConsumerRecords<String, byte[]> pollMore(Duration wait) {
         int before = reassignments;
         ConsumerRecords<String, byte[]> polled = consumer.poll(wait);
+        measureLag();
         if (reassignments != before) {
             throw new BatchTransaction.Reassigned(polled);
         }
@@ -139,15 +138,10 @@ final class RouterSession {
     }
 
     /**
-     * Sums the consumer's lag over the assigned partitions, at most once a second: the consumer knows it from its
-     * fetches, and a partition whose lag it does not know yet counts as none.
+     * Sums the consumer's lag over the assigned partitions after a poll: the consumer knows each partition's last
+     * stable offset from its fetches (no request), and a partition whose lag it does not know yet counts as none.
      */
     private void measureLag() {
-        long now = System.nanoTime();
-        if (now - lagMeasuredAt < LAG_INTERVAL_NANOS) {
-            return;
-        }
-        lagMeasuredAt = now;
         long total = 0;
         for (TopicPartition partition : assignment) {
             try {
@@ -160,7 +154,7 @@ final class RouterSession {
         lag = total;
     }
 
-    /** Records of the assigned partitions not routed yet, as of the last measure (at most a second old while polling). */
+    /** Records of the assigned partitions not polled yet, as of the last poll. */
     long lag() {
         return lag;
     }

@@ -88,8 +88,13 @@ class DashboardMetricsTest {
             assertThat(refused).as("a stream request without credentials").isEqualTo(401);
 
             RuleExecutionWebhooks.awaitDefaultFeedRunsHere(poller);
-            simulator.setFaults(new FaultSettings(0.5, 0, 0, 0, 0, 0, 0, null));
+            // Every list call answers 429 until the client has retried one; then the sweep goes through.
+            simulator.setFaults(new FaultSettings(1.0, 0, 0, 0, 0, 0, 0, null));
             simulator.add(30);
+            Api.given().post("/api/feeds/default/sweep").then().statusCode(202);
+            await().atMost(Waits.seconds(20)).until(() -> given().get("/q/metrics").asString()
+                    .contains("relay_twilio_retries_total{"));
+            simulator.resetFaults();
             Api.given().post("/api/feeds/default/sweep").then().statusCode(202);
             List<String> pushed = simulator.add(2);
             RuleExecutionWebhooks.postSigned(RuleExecutionWebhooks.body(simulator, pushed)).then().statusCode(200);
