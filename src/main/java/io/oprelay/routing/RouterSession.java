@@ -139,7 +139,8 @@ final class RouterSession {
 
     /**
      * Sums the consumer's lag over the assigned partitions after a poll: the consumer knows each partition's last
-     * stable offset from its fetches (no request), and a partition whose lag it does not know yet counts as none.
+     * stable offset from its fetches, without waiting on a request; a partition whose lag it does not know yet counts
+     * as none (the consumer then asks for its end offset in the background).
      */
     private void measureLag() {
         long total = 0;

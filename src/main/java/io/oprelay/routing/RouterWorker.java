@@ -151,7 +151,7 @@ public final class RouterWorker implements RouterSession.Worker {
         return current == null ? Set.of() : current.assignment();
     }
 
-    /** Records of this worker's partitions not routed yet (0 while it holds no partitions). */
+    /** Records of this worker's partitions not polled yet, as of its last poll (0 while it holds no partitions). */
     public long lag() {
         RouterSession current = session;
         return current == null ? 0 : current.lag();
