@@ -38,9 +38,23 @@ public class PollerMetrics {
                 .tag("feed", feed).register(registry).increment();
     }
 
+    /**
+     * Registers {@code relay.poller.failures} of every kind for a feed at zero, so that an alert on its increase sees
+     * the first failure (a series that appears at 1 has no increase) and dashboards show the series before any failure.
+     */
+    public void failuresAtZero(String feed) {
+        for (FailurePolicy.Kind kind : FailurePolicy.Kind.values()) {
+            failureCounter(feed, kind.tag());
+        }
+    }
+
     public void failure(String feed, String kind) {
-        Counter.builder("relay.poller.failures").description("Sweep attempts that failed")
-                .tag("feed", feed).tag("kind", kind).register(registry).increment();
+        failureCounter(feed, kind).increment();
+    }
+
+    private Counter failureCounter(String feed, String kind) {
+        return Counter.builder("relay.poller.failures").description("Sweep attempts that failed")
+                .tag("feed", feed).tag("kind", kind).register(registry);
     }
 
     /** A webhook's results refused because the feed's queue of pushed results was full. */

@@ -80,6 +80,7 @@ public class PollerService {
             FeedStatus status = new FeedStatus(feed.name());
             statuses.put(feed.name(), status);
             metrics.checkpointLag(feed.name(), status::completeThrough);
+            metrics.failuresAtZero(feed.name());
         }
         FeedOverlaps.among(feeds.values()).forEach(overlap -> overlap.announce(statuses));
     }

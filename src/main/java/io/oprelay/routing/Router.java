@@ -74,6 +74,7 @@ public class Router {
             LOG.info("Routing is disabled (relay.routing.enabled=false)");
             return;
         }
+        metrics.consumerLag(() -> workers.stream().mapToLong(RouterWorker::lag).sum());
         String instance = config.instanceId().orElseGet(Router::hostName);
         for (int i = 0; i < Math.max(1, config.consumers()); i++) {
             String name = "relay-router-" + instance + "-" + i;

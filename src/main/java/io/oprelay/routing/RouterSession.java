@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -50,6 +51,8 @@ final class RouterSession {
     private volatile KafkaConsumer<String, byte[]> consumer;
     /** Partitions revoked or lost so far (the listener runs on the worker's thread, inside poll). */
     private int reassignments;
+    /** Records of the assigned partitions not polled yet, as of the last poll (read_committed: up to the LSO). */
+    private volatile long lag;
 
     RouterSession(Worker worker, String id) {
         this.worker = worker;
@@ -79,6 +82,7 @@ final class RouterSession {
                 worker.pause();
                 return;
             }
+            measureLag();
             if (records.isEmpty()) {
                 continue;
             }
@@ -126,10 +130,34 @@ final class RouterSession {
     private ConsumerRecords<String, byte[]> pollMore(Duration wait) {
         int before = reassignments;
         ConsumerRecords<String, byte[]> polled = consumer.poll(wait);
+        measureLag();
         if (reassignments != before) {
             throw new BatchTransaction.Reassigned(polled);
         }
         return polled;
+    }
+
+    /**
+     * Sums the consumer's lag over the assigned partitions after a poll: the consumer knows each partition's last
+     * stable offset from its fetches, without waiting on a request; a partition whose lag it does not know yet counts
+     * as none (the consumer then asks for its end offset in the background).
+     */
+    private void measureLag() {
+        long total = 0;
+        for (TopicPartition partition : assignment) {
+            try {
+                OptionalLong partitionLag = consumer.currentLag(partition);
+                total += partitionLag.orElse(0);
+            } catch (IllegalStateException revoked) {
+                // revoked since: no longer this session's lag
+            }
+        }
+        lag = total;
+    }
+
+    /** Records of the assigned partitions not polled yet, as of the last poll. */
+    long lag() {
+        return lag;
     }
 
     /** Partitions assigned now. */

@@ -151,6 +151,12 @@ public final class RouterWorker implements RouterSession.Worker {
         return current == null ? Set.of() : current.assignment();
     }
 
+    /** Records of this worker's partitions not polled yet, as of its last poll (0 while it holds no partitions). */
+    public long lag() {
+        RouterSession current = session;
+        return current == null ? 0 : current.lag();
+    }
+
     /** The transactional id the worker writes under now, if it holds one. */
     public Optional<String> transactionalId() {
         return Optional.ofNullable(transactionalId);

@@ -1,6 +1,7 @@
 package io.oprelay.routing;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Routing metrics: {@code relay.routing.evaluated}, {@code relay.routing.unmatched}, {@code relay.routing.unreadable},
@@ -20,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code relay.routing.action.duration{action}}. Counts of a batch are recorded once
  * its transaction committed, so a replayed batch is not counted twice. {@code relay.routing.kafka.failures{kind}}
  * counts the Kafka failures the router workers handled (kind: init, poll, commit, abort, timeout, fenced).
+ * {@code relay.routing.consumer.lag} is the number of records of this instance's assigned partitions not routed yet.
  */
 @Singleton
 public class RoutingMetrics {
@@ -74,6 +77,16 @@ public class RoutingMetrics {
         kafkaFailures.computeIfAbsent(kind, k -> Counter.builder("relay.routing.kafka.failures").tag("kind", k)
                 .description("Kafka failures handled by the router workers (the batch is replayed)")
                 .register(registry)).increment();
+    }
+
+    /**
+     * Registers the gauge of the router's consumer lag: records of the partitions assigned to this instance's router
+     * threads that they have not routed yet (read_committed, so up to the last stable offset).
+     */
+    public void consumerLag(Supplier<Number> lag) {
+        Gauge.builder("relay.routing.consumer.lag", lag)
+                .description("Records of the result partitions assigned here that the router has not routed yet")
+                .register(registry);
     }
 
     /** Applies the counts of a committed batch. */

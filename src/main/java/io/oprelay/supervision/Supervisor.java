@@ -1,6 +1,7 @@
 package io.oprelay.supervision;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.inject.Inject;
@@ -16,6 +17,8 @@ import java.util.function.LongSupplier;
  * retention worker) and restarts one that dies from an unexpected throwable, after a back-off that doubles per death
  * in a row up to {@code relay.supervision.max-backoff}. Each death is logged at WARN with its cause and counted in
  * {@code relay.workers.restarts{worker}}; a worker that keeps dying turns liveness DOWN ({@link WorkersLiveness}).
+ * The gauges {@code relay.workers.running{worker}} and {@code relay.workers.restarting{worker}} count the workers of
+ * each kind whose body runs now and those that died and wait for their restart (the alert "worker down").
  * A body that returns normally has ended on purpose and is not restarted.
  */
 @Singleton
@@ -55,6 +58,7 @@ public class Supervisor {
      * @param kind low-cardinality kind of worker (the {@code worker} tag of the restart metric), e.g. {@code router}
      */
     public Supervised start(String kind, String name, Body body) {
+        registerGauges(kind);
         Supervised worker = new Supervised(kind, name, body, new RestartHistory(settings), clock,
                 Counter.builder("relay.workers.restarts").tag("worker", kind)
                         .description("Worker threads restarted after they died from an unexpected error")
@@ -62,6 +66,21 @@ public class Supervisor {
         workers.add(worker);
         worker.start();
         return worker;
+    }
+
+    /** Registers the state gauges of a kind of worker once (registering them again returns the same gauges). */
+    private void registerGauges(String kind) {
+        Gauge.builder("relay.workers.running", this, s -> s.count(kind, Supervised.State.RUNNING))
+                .tag("worker", kind).description("Worker threads of this kind whose body runs now")
+                .register(registry);
+        Gauge.builder("relay.workers.restarting", this, s -> s.count(kind, Supervised.State.RESTARTING))
+                .tag("worker", kind)
+                .description("Worker threads of this kind that died and wait for their restart after a back-off")
+                .register(registry);
+    }
+
+    private double count(String kind, Supervised.State state) {
+        return workers.stream().filter(w -> w.kind().equals(kind) && w.state() == state).count();
     }
 
     /** The workers under supervision that have not ended. */

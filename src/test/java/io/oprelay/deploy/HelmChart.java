@@ -39,7 +39,7 @@ final class HelmChart {
      * lint strictly; {@code HelmChartTest.valueSetsOfTheCiFolderAreAllCovered} keeps the two in step.
      */
     static final List<String> VALUE_SETS = List.of("default", "existing-secret", "poller-only", "router-only",
-            "simulator", "autoscaling", "service-monitor", "three-replicas");
+            "simulator", "autoscaling", "service-monitor", "three-replicas", "dashboards");
 
     /** {@link #VALUE_SETS}, for {@code @MethodSource}. */
     static Stream<String> valueSets() {

@@ -42,6 +42,8 @@ class HelmValuesSchemaTest {
             "resources.requests", "resources.limits", "tests.resources.requests", "tests.resources.limits",
             "podLabels", "podAnnotations", "nodeSelector", "affinity", "service.annotations",
             "serviceAccount.annotations", "autoscaling.behavior", "metrics.serviceMonitor.labels",
+            "metrics.grafanaDashboard.labels", "metrics.grafanaDashboard.annotations", "metrics.prometheusRule.labels",
+            "metrics.prometheusRule.additionalAlertLabels",
             "networkPolicy.ingressController.namespaceSelector.matchLabels",
             "networkPolicy.metricsNamespaceSelector.matchLabels");
 

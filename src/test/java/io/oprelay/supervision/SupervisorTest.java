@@ -82,6 +82,30 @@ class SupervisorTest {
     }
 
     @Test
+    void aWorkerWaitingForItsRestartCountsAsRestartingNotRunning() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Supervisor supervisor = new Supervisor(new RestartHistory.Settings(Duration.ofMinutes(10),
+                Duration.ofMinutes(10), 10, Duration.ofMinutes(1)), registry, System::nanoTime);
+        CountDownLatch hold = new CountDownLatch(1);
+        Supervised healthy = supervisor.start("router", "router-0", hold::await);
+        Supervised dying = supervisor.start("router", "router-1", () -> {
+            throw new IllegalStateException("boom");
+        });
+        await().atMost(Waits.seconds(5)).until(() -> dying.state() == Supervised.State.RESTARTING);
+
+        assertThat(registry.get("relay.workers.running").tag("worker", "router").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("relay.workers.restarting").tag("worker", "router").gauge().value()).isEqualTo(1.0);
+
+        dying.stop();
+        healthy.stop();
+        hold.countDown();
+        assertThat(dying.join(Duration.ofSeconds(5))).isTrue();
+        assertThat(healthy.join(Duration.ofSeconds(5))).isTrue();
+        assertThat(registry.get("relay.workers.running").tag("worker", "router").gauge().value()).isZero();
+        assertThat(registry.get("relay.workers.restarting").tag("worker", "router").gauge().value()).isZero();
+    }
+
+    @Test
     void aWorkerThatReturnsHasEndedAndIsNotStartedAgain() throws Exception {
         Supervisor supervisor = new Supervisor(new RestartHistory.Settings(Duration.ofMillis(5), Duration.ofMillis(50),
                 10, Duration.ofMinutes(1)), new SimpleMeterRegistry(), System::nanoTime);
