@@ -3,6 +3,7 @@ package io.oprelay.actions;
 import io.oprelay.kafka.KafkaClients;
 import io.oprelay.supervision.Supervised;
 import io.oprelay.supervision.Supervisor;
+import io.oprelay.tracing.Tracing;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -96,7 +98,7 @@ public class HintStream {
                         }
                         broadcaster.publish(new HintBroadcaster.StreamedHint(record.partition() + "-" + record.offset(),
                                 record.partition(), record.offset(), record.timestamp(), record.key(),
-                                new String(record.value(), StandardCharsets.UTF_8)));
+                                new String(record.value(), StandardCharsets.UTF_8), traceparentOf(record)));
                     }
                 } catch (WakeupException e) {
                     // stopping
@@ -110,6 +112,12 @@ public class HintStream {
         } finally {
             consumer = null;
         }
+    }
+
+    /** The record's {@code traceparent} header, or null. */
+    private static String traceparentOf(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(Tracing.TRACEPARENT);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private void idle(Duration duration) {

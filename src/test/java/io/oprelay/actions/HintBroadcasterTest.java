@@ -20,7 +20,7 @@ class HintBroadcasterTest {
         List<StreamedHint> hints = new ArrayList<>();
         for (int offset = 0; offset < 30; offset++) {
             hints.add(new StreamedHint(partition + "-" + offset, partition, offset, T0 + offset * 100L + partition,
-                    "conv-" + partition, "{}"));
+                    "conv-" + partition, "{}", null));
         }
         return hints;
     }
@@ -104,7 +104,7 @@ class HintBroadcasterTest {
 
         // The reader restarted and read back the tail of every partition, then one new hint of partition 1.
         arrivals().get(1).stream().filter(hint -> hint.offset() >= 20).forEach(replica::publish);
-        replica.publish(new StreamedHint("1-30", 1, 30, T0 + 3_001, "conv-1", "{}"));
+        replica.publish(new StreamedHint("1-30", 1, 30, T0 + 3_001, "conv-1", "{}", null));
 
         assertThat(live).hasSize(91).doesNotHaveDuplicates().endsWith("1-30");
         assertThat(replica.buffered()).isEqualTo(91);
