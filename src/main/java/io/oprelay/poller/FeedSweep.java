@@ -59,7 +59,7 @@ final class FeedSweep {
                             BooleanSupplier running, Runnable betweenPages, Tracing tracing) {
         Span span = tracing.span("sweep", SpanKind.INTERNAL).setAttribute(Tracing.FEED, reporter.feed())
                 .startSpan();
-        try (Scope ignored = span.makeCurrent()) {
+        try (Scope ignored = tracing.activate(span)) {
             FeedSweep sweep = new FeedSweep(transactions, fetcher, reporter, maxPages, running, betweenPages);
             SweepOutcome outcome = sweep.run();
             span.setAttribute(Tracing.OUTCOME, outcome.tag());

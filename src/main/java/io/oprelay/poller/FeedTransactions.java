@@ -128,7 +128,7 @@ final class FeedTransactions {
         LOG.debugf("feed %s: committing %d page(s), %d result(s) (%s)", reporter.feed(), staged.steps().size(),
                 staged.records().size(), reason);
         Span span = publishSpan(Context.current(), staged.records().size(), CloudEventHeaders.PATH_POLL);
-        try (Scope ignored = span.makeCurrent()) {
+        try (Scope ignored = tracing.activate(span)) {
             reporter.oversize(publisher.commit(staged.records(), cursor.head(), staged.added(), cursor::window));
         } catch (RuntimeException e) {
             failed(span, e);
@@ -179,7 +179,7 @@ final class FeedTransactions {
                 traceHeaders.addTo(event.headers());
                 records.add(event);
             }
-            try (Scope ignored = span.makeCurrent()) {
+            try (Scope ignored = tracing.activate(span)) {
                 reporter.oversize(publisher.commit(records, step.next(), step.added(),
                         () -> cursor.windowAfter(step)));
             } catch (RuntimeException e) {

@@ -72,7 +72,7 @@ final class PageFetcher implements AutoCloseable {
     private Fetched read(Context parent, Optional<String> token) {
         Span span = tracing.span("page", SpanKind.INTERNAL).setParent(parent).setAttribute(Tracing.FEED, feed)
                 .startSpan();
-        try (Scope ignored = span.makeCurrent()) {
+        try (Scope ignored = tracing.activate(span)) {
             ResultPage page = api.list(query.withPageToken(token));
             span.setAttribute(Tracing.RESULTS, page.items().size());
             return new Fetched(page, parent.with(span));

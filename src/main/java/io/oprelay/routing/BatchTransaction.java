@@ -123,7 +123,7 @@ final class BatchTransaction {
                 .setAttribute(Tracing.MESSAGING_GROUP, consumer.groupMetadata().groupId())
                 .startSpan();
         links = 0;
-        try (Scope ignored = span.makeCurrent()) {
+        try (Scope ignored = tracing.activate(span)) {
             Outcome outcome = routeTraced(records, fullBatch, more, span);
             span.setAttribute(Tracing.MESSAGING_BATCH_COUNT, (long) count);
             span.setAttribute(Tracing.OUTCOME, outcome.name().toLowerCase(java.util.Locale.ROOT));

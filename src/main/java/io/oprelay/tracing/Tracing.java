@@ -4,15 +4,18 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.jboss.logging.MDC;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -97,6 +100,11 @@ public class Tracing {
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
     }
 
+    /** MDC keys of the current span, as Quarkus writes them for requests: JSON logs show them under {@code mdc}. */
+    public static final String MDC_TRACE_ID = "traceId";
+    public static final String MDC_SPAN_ID = "spanId";
+    public static final String MDC_SAMPLED = "sampled";
+
     /** Traces nothing, propagates nothing. */
     public static Tracing off() {
         return OFF;
@@ -105,6 +113,39 @@ public class Tracing {
     /** A span to start, of {@code kind}; a low-cardinality {@code name}, details go in attributes. */
     public SpanBuilder span(String name, SpanKind kind) {
         return tracer.spanBuilder(name).setSpanKind(kind);
+    }
+
+    /**
+     * Makes {@code span} current on this thread, and its ids the log context: Quarkus fills the MDC for requests
+     * only, so log lines of the relay's own threads (feed loops, router) carry {@code traceId} and {@code spanId}
+     * because the relay sets them here. Closing the scope restores what was there.
+     */
+    public Scope activate(Span span) {
+        Scope scope = Context.current().with(span).makeCurrent();
+        SpanContext ids = span.getSpanContext();
+        if (!ids.isValid()) {
+            return scope;
+        }
+        Object traceId = MDC.get(MDC_TRACE_ID);
+        Object spanId = MDC.get(MDC_SPAN_ID);
+        Object sampled = MDC.get(MDC_SAMPLED);
+        MDC.put(MDC_TRACE_ID, ids.getTraceId());
+        MDC.put(MDC_SPAN_ID, ids.getSpanId());
+        MDC.put(MDC_SAMPLED, Boolean.toString(ids.isSampled()));
+        return () -> {
+            restore(MDC_TRACE_ID, traceId);
+            restore(MDC_SPAN_ID, spanId);
+            restore(MDC_SAMPLED, sampled);
+            scope.close();
+        };
+    }
+
+    private static void restore(String key, Object value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
     }
 
     /** The trace context a record carries in its headers; {@link Context#root()} when it carries none. */
