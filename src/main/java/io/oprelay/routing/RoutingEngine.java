@@ -190,6 +190,10 @@ public final class RoutingEngine {
             for (ActionOutput output : match.actions()) {
                 Span span = actionSpan(result, match.rule().name(), output.action().type());
                 TraceHeaders trace = tracing.headersOf(result.with(span));
+                if (output.error() == null) {
+                    // Before the size check: the header counts towards the record's size.
+                    output.effects().records().forEach(out -> trace.writeTo(out.headers()));
+                }
                 String failure = output.error() != null ? output.error()
                         : tooLarge(output.effects().records(), maxRecordBytes);
                 if (failure != null) {
@@ -204,10 +208,7 @@ public final class RoutingEngine {
                     span.end();
                     continue;
                 }
-                for (ProducerRecord<String, byte[]> out : output.effects().records()) {
-                    trace.writeTo(out.headers());
-                    records.add(out);
-                }
+                records.addAll(output.effects().records());
                 for (Delivery delivery : output.effects().deliveries()) {
                     deliveries.add(delivery);
                     traces.add(result.with(span));

@@ -15,17 +15,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The chart's {@code tracing} values: OTLP export only when an endpoint is set, and a way out through the policy. */
 class HelmTracingTest {
 
-    private static final String ENDPOINT = "QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
-    private static final String PROTOCOL = "QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
+    private static final String ENDPOINT = "quarkus.otel.exporter.otlp.traces.endpoint";
+    private static final String PROTOCOL = "quarkus.otel.exporter.otlp.traces.protocol";
+    private static final String RATIO = "quarkus.otel.traces.sampler.arg";
     private static final String HEADERS = "QUARKUS_OTEL_EXPORTER_OTLP_TRACES_HEADERS";
-    private static final String RATIO = "QUARKUS_OTEL_TRACES_SAMPLER_ARG";
 
     @Test
-    void withoutAnEndpointThePodExportsNothingAndTheNetworkPolicyOpensNoCollectorPort() {
+    void withoutAnEndpointTheRelayExportsNothingAndTheNetworkPolicyOpensNoCollectorPort() {
         Manifests manifests = render("default", Map.of("kafka.bootstrapServers", "kafka:9092"));
-        Map<String, JsonNode> env = manifests.env();
-        assertThat(env).doesNotContainKeys(ENDPOINT, PROTOCOL, HEADERS);
-        assertThat(env.get(RATIO).path("value").asText()).isEqualTo("1");
+        Map<String, String> properties = manifests.applicationProperties();
+        assertThat(properties).doesNotContainKeys(ENDPOINT, PROTOCOL).containsEntry(RATIO, "1");
+        assertThat(manifests.env()).doesNotContainKey(HEADERS);
         assertThat(egressPorts(manifests)).containsExactlyInAnyOrder(53, 53, 9092, 443);
     }
 
@@ -36,13 +36,12 @@ class HelmTracingTest {
                 "tracing.protocol", "http/protobuf",
                 "tracing.headersSecret.name", "tracing-backend",
                 "tracing.samplerRatio", 0.25));
-        Map<String, JsonNode> env = manifests.env();
-        assertThat(env.get(ENDPOINT).path("value").asText()).isEqualTo("http://otel-collector.monitoring:4318");
-        assertThat(env.get(PROTOCOL).path("value").asText()).isEqualTo("http/protobuf");
-        JsonNode headers = env.get(HEADERS).path("valueFrom").path("secretKeyRef");
+        Map<String, String> properties = manifests.applicationProperties();
+        assertThat(properties).containsEntry(ENDPOINT, "http://otel-collector.monitoring:4318")
+                .containsEntry(PROTOCOL, "http/protobuf").containsEntry(RATIO, "0.25");
+        JsonNode headers = manifests.env().get(HEADERS).path("valueFrom").path("secretKeyRef");
         assertThat(headers.path("name").asText()).isEqualTo("tracing-backend");
         assertThat(headers.path("key").asText()).isEqualTo("otlp-headers");
-        assertThat(env.get(RATIO).path("value").asText()).isEqualTo("0.25");
         assertThat(egressPorts(manifests)).containsExactlyInAnyOrder(53, 53, 9092, 4318, 443);
         assertThat(manifests.text()).doesNotContain("tracing-backend-value");
     }
@@ -51,7 +50,7 @@ class HelmTracingTest {
     void aCollectorBehindHttpsWithoutAPortNeedsNoRuleBeyondHttps() {
         Manifests manifests = render("default", Map.of("kafka.bootstrapServers", "kafka:9092",
                 "tracing.otlpEndpoint", "https://otlp.example.com"));
-        assertThat(manifests.env().get(PROTOCOL).path("value").asText()).isEqualTo("grpc");
+        assertThat(manifests.applicationProperties()).containsEntry(PROTOCOL, "grpc");
         assertThat(manifests.env()).doesNotContainKey(HEADERS);
         assertThat(egressPorts(manifests)).containsExactlyInAnyOrder(53, 53, 9092, 443);
     }
@@ -61,6 +60,8 @@ class HelmTracingTest {
         assertThatThrownBy(() -> render("default", Map.of("tracing.protocol", "zipkin")))
                 .hasMessageContaining("protocol");
         assertThatThrownBy(() -> render("default", Map.of("tracing.samplerRatio", 2)))
+                .hasMessageContaining("samplerRatio");
+        assertThatThrownBy(() -> render("default", Map.of("tracing.samplerRatio", "1.5")))
                 .hasMessageContaining("samplerRatio");
     }
 

@@ -220,6 +220,19 @@ class EndToEndTraceTest {
         assertThat(after.path("mdc").has("traceId")).as("ids leave the log context with the span").isFalse();
     }
 
+    @Test
+    void aStreamTokenInTheQueryNeverReachesASpan() {
+        String token = "stream-token-" + System.nanoTime();
+        io.restassured.RestAssured.given().get("/api/feeds?access_token=" + token + "&other=kept")
+                .then().statusCode(org.hamcrest.Matchers.greaterThanOrEqualTo(400));
+        List<SpanData> requests = await().atMost(Waits.seconds(20)).until(() -> spans.all().stream()
+                .filter(span -> span.getKind() == SpanKind.SERVER && span.getName().contains("/api/feeds"))
+                .filter(span -> span.getAttributes().toString().contains("other=kept")).toList(), l -> !l.isEmpty());
+        assertThat(requests).allSatisfy(span -> assertThat(span.getAttributes().toString())
+                .doesNotContain(token).contains("access_token=REDACTED"));
+        assertThat(spans.all()).noneSatisfy(span -> assertThat(span.toString()).contains(token));
+    }
+
     private static Matcher traceparent(String value) {
         assertThat(value).as("traceparent").isNotNull();
         Matcher matcher = TRACEPARENT.matcher(value);
