@@ -23,6 +23,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -218,6 +219,33 @@ class EndToEndTraceTest {
         assertThat(inside.path("mdc").path("spanId").asText()).isEqualTo(span.getSpanContext().getSpanId());
         JsonNode after = SampleResults.MAPPER.readTree(json.format(captured.get(1)));
         assertThat(after.path("mdc").has("traceId")).as("ids leave the log context with the span").isFalse();
+    }
+
+    @Test
+    void theRouterContinuesAnUpstreamTraceAndADeadLetterCarriesTheFailedDeliveryInPlaceOfItsSource() {
+        String conversation = SampleResults.conversationId();
+        String upstreamTrace = String.format("%032x", System.nanoTime()).replace(' ', '0');
+        String upstreamSpan = "00f067aa0ba902b7";
+        ProducerRecord<String, byte[]> event = ResultEvents.record(topics.classification(),
+                SampleResults.classification(conversation, "dead-endpoint"));
+        event.headers().add(Tracing.TRACEPARENT, ("00-" + upstreamTrace + "-" + upstreamSpan + "-01")
+                .getBytes(StandardCharsets.UTF_8));
+        reader.publishRaw(event);
+
+        ConsumerRecord<String, byte[]> letter = await().atMost(Waits.seconds(30)).until(
+                () -> reader.readKey("relay.routing.dead-letters", conversation), list -> !list.isEmpty()).get(0);
+        assertThat(letter.headers().headers(Tracing.TRACEPARENT)).as("one traceparent, not the source's too")
+                .hasSize(1);
+        Matcher letterTrace = traceparent(ResultEvents.header(letter, Tracing.TRACEPARENT));
+        assertThat(letterTrace.group(1)).as("the upstream trace goes on").isEqualTo(upstreamTrace);
+        SpanData delivery = await().atMost(Waits.seconds(20)).until(() -> spans.ofTrace(upstreamTrace).stream()
+                .filter(span -> span.getName().equals("POST")).findFirst(), Optional::isPresent).get();
+        assertThat(letterTrace.group(2)).isEqualTo(delivery.getSpanId());
+        assertThat(delivery.getAttributes().get(Tracing.OUTCOME)).isEqualTo("dead-lettered");
+        SpanData action = spans.ofTrace(upstreamTrace).stream()
+                .filter(span -> span.getSpanId().equals(delivery.getParentSpanId())).findFirst().orElseThrow();
+        assertThat(action.getName()).isEqualTo("action");
+        assertThat(action.getParentSpanId()).as("the action's parent is the upstream span").isEqualTo(upstreamSpan);
     }
 
     @Test
