@@ -155,14 +155,20 @@ class TracingOverheadBenchmark {
         drain(on.size(), tracing);
         List<String> off = simulator.add(50);
         drain(off.size(), Tracing.off());
-        List<ConsumerRecord<String, byte[]>> all = CommittedReader.readAll(KafkaBrokerResource.bootstrapServers(),
-                Arrays.stream(OutputFormat.values()).map(topics::forFormat).distinct().toList());
         Set<String> traced = new HashSet<>();
         Set<String> untraced = new HashSet<>();
-        for (ConsumerRecord<String, byte[]> record : all) {
-            String id = new String(record.headers().lastHeader("ce_id").value());
-            (record.headers().lastHeader(Tracing.TRACEPARENT) != null ? traced : untraced).add(id);
-        }
+        // A commit's markers reach the partitions just after commitTransaction() returns: read until all are there.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            traced.clear();
+            untraced.clear();
+            for (ConsumerRecord<String, byte[]> record : CommittedReader.readAll(
+                    KafkaBrokerResource.bootstrapServers(),
+                    Arrays.stream(OutputFormat.values()).map(topics::forFormat).distinct().toList())) {
+                String id = new String(record.headers().lastHeader("ce_id").value());
+                (record.headers().lastHeader(Tracing.TRACEPARENT) != null ? traced : untraced).add(id);
+            }
+            return traced.size() + untraced.size() >= on.size() + off.size();
+        });
         assertThat(traced).as("events of the drain with tracing").containsAll(on).doesNotContainAnyElementsOf(off);
         assertThat(untraced).as("events of the drain without").containsAll(off);
     }
