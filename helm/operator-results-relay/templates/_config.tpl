@@ -84,6 +84,14 @@ relay.webhook.public-base-url={{ $v.webhook.publicBaseUrl }}
 
 # Admin API (the key comes from RELAY_API_KEY)
 relay.api.auth-enabled={{ $v.api.authEnabled }}
+
+# Tracing: spans are exported only when an endpoint is set (the OTLP headers come from
+# QUARKUS_OTEL_EXPORTER_OTLP_TRACES_HEADERS, read from tracing.headersSecret)
+quarkus.otel.traces.sampler.arg={{ $v.tracing.samplerRatio }}
+{{- if $v.tracing.otlpEndpoint }}
+quarkus.otel.exporter.otlp.traces.endpoint={{ $v.tracing.otlpEndpoint }}
+quarkus.otel.exporter.otlp.traces.protocol={{ $v.tracing.protocol }}
+{{- end }}
 {{- if $v.extraConfig }}
 
 # extraConfig

@@ -1,6 +1,7 @@
 package io.oprelay.actions;
 
 import io.oprelay.kafka.TailRewind;
+import io.oprelay.tracing.Tracing;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,8 +31,6 @@ public class HintStream implements KafkaConsumerRebalanceListener {
 
     /** Name of the rebalance listener in {@code mp.messaging.incoming.agent-assist-hints.consumer-rebalance-listener.name}. */
     public static final String LISTENER = "agent-assist-hints";
-    /** The record header that carries a hint's W3C trace context, handed on with the hint. */
-    static final String TRACEPARENT = "traceparent";
 
     private final HintBroadcaster broadcaster;
     private final TailRewind rewind;
@@ -48,7 +47,7 @@ public class HintStream implements KafkaConsumerRebalanceListener {
         if (record.value() == null) {
             return;
         }
-        Header trace = record.headers().lastHeader(TRACEPARENT);
+        Header trace = record.headers().lastHeader(Tracing.TRACEPARENT);
         broadcaster.publish(new HintBroadcaster.StreamedHint(record.partition() + "-" + record.offset(),
                 record.partition(), record.offset(), record.timestamp(), record.key(),
                 new String(record.value(), StandardCharsets.UTF_8),

@@ -1,9 +1,13 @@
 package io.oprelay.actions;
 
+import io.opentelemetry.context.Context;
 import io.oprelay.routing.spi.Deliveries;
 import io.oprelay.routing.spi.Delivery;
 import io.oprelay.routing.spi.DeliveryResult;
 import io.oprelay.routing.spi.ErrorText;
+import io.oprelay.tracing.TraceHeaders;
+import io.oprelay.tracing.Tracing;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -30,6 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * response headers, so a receiver that answers them and then trickles (or never finishes) its body would otherwise
  * keep the attempt, and the router's batch, open for good. Such an attempt is cut off, its connection closed, and
  * it counts as a failed attempt like a connection error.
+ *
+ * <p>Every attempt carries the trace context current when the delivery was started (the router's delivery span) as
+ * {@code traceparent}, so the receiver continues the trace.
  */
 @Singleton
 public class WebhookSender implements Deliveries {
@@ -43,8 +50,16 @@ public class WebhookSender implements Deliveries {
     private final int maxAttempts;
     private final long initialBackoffMillis;
     private final long maxBackoffMillis;
+    private final Tracing tracing;
 
+    /** A sender that propagates no trace context. */
     public WebhookSender(ActionsConfig config, WebhookSigner signer, EndpointHealth health) {
+        this(config, signer, health, Tracing.off());
+    }
+
+    @Inject
+    public WebhookSender(ActionsConfig config, WebhookSigner signer, EndpointHealth health, Tracing tracing) {
+        this.tracing = tracing;
         this.signer = signer;
         this.health = health;
         this.timeout = config.http().timeout();
@@ -66,7 +81,7 @@ public class WebhookSender implements Deliveries {
     @Override
     public CompletableFuture<DeliveryResult> deliver(Delivery delivery) {
         CompletableFuture<DeliveryResult> done = new CompletableFuture<>();
-        attempt(delivery, false, 1, System.nanoTime(), done);
+        attempt(delivery, false, 1, System.nanoTime(), done, tracing.headersOf(Context.current()));
         return done;
     }
 
@@ -74,14 +89,14 @@ public class WebhookSender implements Deliveries {
     @Override
     public CompletableFuture<DeliveryResult> deliverRequested(Delivery delivery) {
         CompletableFuture<DeliveryResult> done = new CompletableFuture<>();
-        attempt(delivery, true, 1, System.nanoTime(), done);
+        attempt(delivery, true, 1, System.nanoTime(), done, tracing.headersOf(Context.current()));
         return done;
     }
 
     private void attempt(Delivery delivery, boolean requested, int attempt, long started,
-                         CompletableFuture<DeliveryResult> done) {
+                         CompletableFuture<DeliveryResult> done, TraceHeaders trace) {
         try {
-            send(delivery, requested, attempt, started, done);
+            send(delivery, requested, attempt, started, done, trace);
         } catch (RuntimeException e) {
             // Final, and no receiver was called: the endpoint's health is left alone.
             done.complete(result(delivery, false, attempt - 1, "request not sent: "
@@ -90,7 +105,7 @@ public class WebhookSender implements Deliveries {
     }
 
     private void send(Delivery delivery, boolean requested, int attempt, long started,
-                      CompletableFuture<DeliveryResult> done) {
+                      CompletableFuture<DeliveryResult> done, TraceHeaders trace) {
         String endpoint = EndpointHealth.nameOf(delivery);
         if (attempt == 1 && !requested && health.isOpen(endpoint)) {
             done.complete(result(delivery, false, 0, "endpoint skipped after repeated failures: "
@@ -98,7 +113,9 @@ public class WebhookSender implements Deliveries {
             return;
         }
         long timestamp = System.currentTimeMillis() / 1000;
-        HttpRequest request = HttpRequest.newBuilder(delivery.url())
+        HttpRequest.Builder builder = HttpRequest.newBuilder(delivery.url());
+        trace.forEach(builder::header);
+        HttpRequest request = builder
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "operator-results-relay")
@@ -114,13 +131,13 @@ public class WebhookSender implements Deliveries {
                     if (error != null) {
                         discarded.cancel();
                     }
-                    answered(delivery, requested, attempt, started, done, endpoint, response, error);
+                    answered(delivery, requested, attempt, started, done, endpoint, response, error, trace);
                 });
     }
 
     private void answered(Delivery delivery, boolean requested, int attempt, long started,
                           CompletableFuture<DeliveryResult> done, String endpoint, HttpResponse<Void> response,
-                          Throwable error) {
+                          Throwable error, TraceHeaders trace) {
         if (error == null && response.statusCode() / 100 == 2) {
             health.success(endpoint);
             done.complete(result(delivery, true, attempt, "HTTP " + response.statusCode(), started));
@@ -151,7 +168,7 @@ public class WebhookSender implements Deliveries {
         LOG.debugf("Webhook to %s: %s, attempt %d of %d, next in %d ms", endpoint, reason, attempt, maxAttempts,
                 delay);
         CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
-                .execute(() -> attempt(delivery, requested, attempt + 1, started, done));
+                .execute(() -> attempt(delivery, requested, attempt + 1, started, done, trace));
     }
 
     /**

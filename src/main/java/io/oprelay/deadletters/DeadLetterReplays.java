@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
 import io.oprelay.kafka.KafkaClients;
 import io.oprelay.kafka.RecordSize;
 import io.oprelay.kafka.TopicProvisioner;
@@ -13,6 +14,7 @@ import io.oprelay.routing.spi.Deliveries;
 import io.oprelay.routing.spi.Delivery;
 import io.oprelay.routing.spi.DeliveryResult;
 import io.oprelay.routing.spi.ErrorText;
+import io.oprelay.tracing.TraceHeaders;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -188,13 +190,18 @@ public class DeadLetterReplays {
             ensureTopic();
             producer.initTransactions();
             producer.beginTransaction();
+            // The replay request's trace (its server span) goes on every record it writes, as on its webhook calls.
+            TraceHeaders trace = rules.engine().tracing().headersOf(Context.current());
             try {
                 for (ProducerRecord<String, byte[]> output : outputs) {
+                    trace.writeTo(output.headers());
                     producer.send(output);
                 }
-                producer.send(new ProducerRecord<>(config.replayTopic(), id, value(new ReplayRecord(id,
-                        outcome.outcome(), outcome.detail(), outcome.rule(), outcome.action(), letter.resultId(),
-                        Instant.now().toString()))));
+                ProducerRecord<String, byte[]> replay = new ProducerRecord<>(config.replayTopic(), id,
+                        value(new ReplayRecord(id, outcome.outcome(), outcome.detail(), outcome.rule(),
+                                outcome.action(), letter.resultId(), Instant.now().toString())));
+                trace.addTo(replay.headers());
+                producer.send(replay);
                 producer.commitTransaction();
                 return outcome;
             } catch (ProducerFencedException | InvalidProducerEpochException e) {

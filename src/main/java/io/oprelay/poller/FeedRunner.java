@@ -4,7 +4,9 @@ import io.oprelay.cursor.PageStep;
 import io.oprelay.events.ResultEvents;
 import io.oprelay.publisher.FeedPublisher;
 import io.oprelay.publisher.PublishFailedException;
+import io.opentelemetry.context.Context;
 import io.oprelay.retention.RetentionWorker;
+import io.oprelay.tracing.Tracing;
 import io.oprelay.twilio.OperatorResultsApi;
 import io.oprelay.twilio.RawResult;
 
@@ -33,16 +35,23 @@ final class FeedRunner implements Runnable {
     private final FeedTransactions transactions;
     private final FailurePolicy failures;
     private final PushQueue pushed;
+    private final Tracing tracing;
     private final Wakeup wakeup = new Wakeup();
     private volatile boolean running = true;
 
     FeedRunner(Feed feed, OperatorResultsApi api, FeedPublisher publisher, ResultEvents events, PollerConfig config,
                PollerMetrics metrics, FeedStatus status, RetentionWorker retention) {
+        this(feed, api, publisher, events, config, metrics, status, retention, Tracing.off());
+    }
+
+    FeedRunner(Feed feed, OperatorResultsApi api, FeedPublisher publisher, ResultEvents events, PollerConfig config,
+               PollerMetrics metrics, FeedStatus status, RetentionWorker retention, Tracing tracing) {
         this.feed = feed;
+        this.tracing = tracing;
         this.api = api;
         this.config = config;
         this.reporter = new FeedReporter(feed.name(), metrics, status, config.maxClockSkew());
-        this.transactions = new FeedTransactions(publisher, events, reporter, retention, config);
+        this.transactions = new FeedTransactions(publisher, events, reporter, retention, config, tracing);
         this.failures = new FailurePolicy(config.maxBackoff(), config.sessionTimeout(), new SplittableRandom());
         this.pushed = new PushQueue(reporter::pushAbandoned);
     }
@@ -55,7 +64,7 @@ final class FeedRunner implements Runnable {
     public void run() {
         reporter.state(FeedStatus.State.STARTING);
         transactions.discard();
-        try (PageFetcher fetcher = new PageFetcher(api, feed.query(), feed.name())) {
+        try (PageFetcher fetcher = new PageFetcher(api, feed.query(), feed.name(), tracing)) {
             while (running) {
                 Duration pause = attempt(fetcher);
                 if (!running) {
@@ -76,7 +85,7 @@ final class FeedRunner implements Runnable {
             transactions.cursor();
             publishPushed();
             SweepOutcome outcome = FeedSweep.run(transactions, fetcher, reporter, config.maxPagesPerSweep(),
-                    () -> running, this::publishPushed);
+                    () -> running, this::publishPushed, tracing);
             failures.succeeded();
             return outcome.pauseAfter(config.interval());
         } catch (RuntimeException e) {
@@ -115,10 +124,14 @@ final class FeedRunner implements Runnable {
             return;
         }
         List<RawResult> all = new ArrayList<>();
-        pushes.forEach(push -> all.addAll(push.results()));
+        List<Context> traces = new ArrayList<>(pushes.size());
+        pushes.forEach(push -> {
+            all.addAll(push.results());
+            traces.add(push.trace());
+        });
         PageStep step;
         try {
-            step = transactions.publishPushed(all);
+            step = transactions.publishPushed(all, traces);
         } catch (RuntimeException e) {
             pushes.forEach(push -> push.done().completeExceptionally(e));
             throw e;

@@ -1,9 +1,13 @@
 package io.oprelay.poller;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.oprelay.cursor.FeedCursor;
 import io.oprelay.cursor.PageStep;
 import io.oprelay.twilio.OutputFormat;
-import io.oprelay.twilio.ResultPage;
+import io.oprelay.tracing.Tracing;
 import io.oprelay.twilio.TwilioApiException;
 
 import java.time.Duration;
@@ -19,7 +23,8 @@ import java.util.function.BooleanSupplier;
  * One sweep of a feed's list: page by page from the cursor's token, each page planned by the cursor and staged into
  * the feed's transactions, until the cursor ends the sweep, the page limit is reached or the feed is released. A
  * page token the API rejects (400) restarts the sweep from the top, once. Between pages the loop publishes what
- * webhooks pushed.
+ * webhooks pushed. The sweep is a {@code sweep} span, current while it runs: its pages and transactions are its
+ * children.
  */
 final class FeedSweep {
 
@@ -51,8 +56,21 @@ final class FeedSweep {
 
     /** Sweeps once and reports it; the pages read before a failure are committed if they can be. */
     static SweepOutcome run(FeedTransactions transactions, PageFetcher fetcher, FeedReporter reporter, int maxPages,
-                            BooleanSupplier running, Runnable betweenPages) {
-        return new FeedSweep(transactions, fetcher, reporter, maxPages, running, betweenPages).run();
+                            BooleanSupplier running, Runnable betweenPages, Tracing tracing) {
+        Span span = tracing.span("sweep", SpanKind.INTERNAL).setAttribute(Tracing.FEED, reporter.feed())
+                .startSpan();
+        try (Scope ignored = tracing.activate(span)) {
+            FeedSweep sweep = new FeedSweep(transactions, fetcher, reporter, maxPages, running, betweenPages);
+            SweepOutcome outcome = sweep.run();
+            span.setAttribute(Tracing.OUTCOME, outcome.tag());
+            return outcome;
+        } catch (RuntimeException e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     private SweepOutcome run() {
@@ -78,18 +96,18 @@ final class FeedSweep {
             if (pages >= maxPages) {
                 return SweepOutcome.PAGE_LIMIT;
             }
-            Optional<ResultPage> page = fetch();
+            Optional<PageFetcher.Fetched> page = fetch();
             if (page.isEmpty()) {
                 continue;
             }
             pages++;
             token.ifPresent(tokensSeen::add);
             FeedCursor cursor = transactions.cursor();
-            PageStep step = cursor.plan(token, page.get(), tokensSeen, Instant.now());
+            PageStep step = cursor.plan(token, page.get().page(), tokensSeen, Instant.now());
             if (!step.endsSweep() && pages < maxPages) {
                 fetcher.fetchAhead(step.nextToken());
             }
-            transactions.stage(step);
+            transactions.stage(step, page.get().trace());
             betweenPages.run();
             FeedReporter.byFormat(step.fresh()).forEach((format, count) -> found.merge(format, count, Long::sum));
             if (step.endsSweep()) {
@@ -101,7 +119,7 @@ final class FeedSweep {
     }
 
     /** The page at the token; empty when the token was rejected and the sweep starts again from the top. */
-    private Optional<ResultPage> fetch() {
+    private Optional<PageFetcher.Fetched> fetch() {
         try {
             return Optional.of(fetcher.page(token));
         } catch (TwilioApiException e) {

@@ -1,11 +1,18 @@
 package io.oprelay.poller;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.oprelay.cursor.FeedCursor;
 import io.oprelay.cursor.PageStep;
 import io.oprelay.events.CloudEventHeaders;
 import io.oprelay.events.ResultEvents;
 import io.oprelay.publisher.FeedPublisher;
 import io.oprelay.retention.RetentionWorker;
+import io.oprelay.tracing.TraceHeaders;
+import io.oprelay.tracing.Tracing;
 import io.oprelay.twilio.RawResult;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
@@ -23,6 +30,9 @@ import java.util.Optional;
  * and their events commit with the checkpoint when the {@link TransactionBoundary} says so. Until then the cursor is
  * ahead of Kafka; a failure that leaves the commit in doubt throws the cursor away ({@link #discard}), and the next
  * {@link #open} restores it from what Kafka committed, so nothing is skipped. Owned by one feed loop.
+ *
+ * <p>Tracing: each transaction is a {@code publish} span. A polled page's events carry the context of the span that
+ * read the page; pushed results' events carry the {@code publish} span's, which continues the webhook's trace.
  */
 final class FeedTransactions {
 
@@ -35,6 +45,7 @@ final class FeedTransactions {
     private final TransactionBoundary boundary;
     private final Duration lookback;
     private final Duration maxClockSkew;
+    private final Tracing tracing;
     private final StagedPages staged = new StagedPages();
     private FeedCursor cursor;
 
@@ -54,7 +65,8 @@ final class FeedTransactions {
     }
 
     FeedTransactions(FeedPublisher publisher, ResultEvents events, FeedReporter reporter, RetentionWorker retention,
-                     PollerConfig config) {
+                     PollerConfig config, Tracing tracing) {
+        this.tracing = tracing;
         this.publisher = publisher;
         this.events = events;
         this.reporter = reporter;
@@ -84,12 +96,18 @@ final class FeedTransactions {
         cursor = null;
     }
 
-    /** Applies a page to the cursor and stages its events; commits when the boundary is reached. */
-    void stage(PageStep step) {
+    /**
+     * Applies a page to the cursor and stages its events, which carry {@code trace} (the page's read); commits when
+     * the boundary is reached.
+     */
+    void stage(PageStep step, Context trace) {
         reporter.skipped(step);
         if (cursor.changedBy(step)) {
+            TraceHeaders traceHeaders = step.fresh().isEmpty() ? TraceHeaders.NONE : tracing.headersOf(trace);
             for (RawResult result : step.fresh()) {
-                staged.records().add(events.created(result, CloudEventHeaders.PATH_POLL));
+                ProducerRecord<String, byte[]> event = events.created(result, CloudEventHeaders.PATH_POLL);
+                traceHeaders.addTo(event.headers());
+                staged.records().add(event);
             }
             staged.added().putAll(step.added());
             staged.steps().add(step);
@@ -109,7 +127,15 @@ final class FeedTransactions {
         }
         LOG.debugf("feed %s: committing %d page(s), %d result(s) (%s)", reporter.feed(), staged.steps().size(),
                 staged.records().size(), reason);
-        reporter.oversize(publisher.commit(staged.records(), cursor.head(), staged.added(), cursor::window));
+        Span span = publishSpan(Context.current(), staged.records().size(), CloudEventHeaders.PATH_POLL);
+        try (Scope ignored = tracing.activate(span)) {
+            reporter.oversize(publisher.commit(staged.records(), cursor.head(), staged.added(), cursor::window));
+        } catch (RuntimeException e) {
+            failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
         for (PageStep step : staged.steps()) {
             reporter.committed(step, CloudEventHeaders.PATH_POLL);
             retention.afterCommit(step.added().keySet());
@@ -131,17 +157,37 @@ final class FeedTransactions {
      * Publishes pushed results in a transaction of their own (events and checkpoint, like a page), after the pages
      * staged before them. The token, the mark and the order stay as they are.
      *
+     * <p>The transaction's {@code publish} span continues the trace of the first push (the webhook that brought it)
+     * and links the others'; the events carry its context.
+     *
+     * @param traces the trace context of each push, in order
      * @return the step of the push: its {@code added} are the results it published
      */
-    PageStep publishPushed(List<RawResult> results) {
+    PageStep publishPushed(List<RawResult> results, List<Context> traces) {
         PageStep step = cursor.planPushed(results, Instant.now());
         reporter.skipped(step);
         if (!step.fresh().isEmpty()) {
+            Span span = publishSpan(traces.isEmpty() ? Context.current() : traces.get(0), step.fresh().size(),
+                    CloudEventHeaders.PATH_WEBHOOK);
+            for (int i = 1; i < traces.size(); i++) {
+                span.addLink(Span.fromContext(traces.get(i)).getSpanContext());
+            }
+            TraceHeaders traceHeaders = tracing.headersOf(span);
             List<ProducerRecord<String, byte[]>> records = new ArrayList<>(step.fresh().size());
             for (RawResult result : step.fresh()) {
-                records.add(events.created(result, CloudEventHeaders.PATH_WEBHOOK));
+                ProducerRecord<String, byte[]> event = events.created(result, CloudEventHeaders.PATH_WEBHOOK);
+                traceHeaders.addTo(event.headers());
+                records.add(event);
             }
-            reporter.oversize(publisher.commit(records, step.next(), step.added(), () -> cursor.windowAfter(step)));
+            try (Scope ignored = tracing.activate(span)) {
+                reporter.oversize(publisher.commit(records, step.next(), step.added(),
+                        () -> cursor.windowAfter(step)));
+            } catch (RuntimeException e) {
+                failed(span, e);
+                throw e;
+            } finally {
+                span.end();
+            }
             cursor.apply(step);
             reporter.moved(cursor);
             reporter.committed(step, CloudEventHeaders.PATH_WEBHOOK);
@@ -153,5 +199,21 @@ final class FeedTransactions {
 
     void close() {
         publisher.close();
+    }
+
+    /** The span of one transaction of {@code events} events (and the checkpoint), under {@code parent}. */
+    private Span publishSpan(Context parent, int events, String path) {
+        return tracing.span("publish", SpanKind.PRODUCER).setParent(parent)
+                .setAttribute(Tracing.MESSAGING_SYSTEM, Tracing.KAFKA)
+                .setAttribute(Tracing.MESSAGING_OPERATION, "send")
+                .setAttribute(Tracing.MESSAGING_BATCH_COUNT, (long) events)
+                .setAttribute(Tracing.FEED, reporter.feed())
+                .setAttribute(Tracing.PATH, path)
+                .startSpan();
+    }
+
+    private static void failed(Span span, RuntimeException e) {
+        span.recordException(e);
+        span.setStatus(StatusCode.ERROR);
     }
 }

@@ -8,6 +8,7 @@ import io.oprelay.kafka.TopicProvisioner;
 import io.oprelay.publisher.FeedPublisher;
 import io.oprelay.publisher.PublishFailedException;
 import io.oprelay.retention.RetentionWorker;
+import io.oprelay.tracing.Tracing;
 import io.oprelay.supervision.Supervised;
 import io.oprelay.supervision.Supervisor;
 import io.oprelay.twilio.RawResult;
@@ -50,6 +51,7 @@ public class PollerService {
     private final PollerMetrics metrics;
     private final RetentionWorker retention;
     private final Supervisor supervisor;
+    private final Tracing tracing;
     private final Map<String, Feed> feeds = new LinkedHashMap<>();
     private final Map<String, FeedStatus> statuses = new LinkedHashMap<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -65,7 +67,8 @@ public class PollerService {
 
     public PollerService(PollerConfig config, FeedsConfig feedsConfig, TopicsConfig topics, KafkaClients clients,
                          TopicProvisioner provisioner, OperatorResultsApi api, ResultEvents events,
-                         PollerMetrics metrics, RetentionWorker retention, Supervisor supervisor) {
+                         PollerMetrics metrics, RetentionWorker retention, Supervisor supervisor, Tracing tracing) {
+        this.tracing = tracing;
         this.config = config;
         this.topics = topics;
         this.clients = clients;
@@ -153,7 +156,7 @@ public class PollerService {
                 config.lookback(), config.maxCheckpointSegments(), provisioner::recordLimits,
                 new FeedPublisher.Tuning(config.publisherBatchSize(), config.publisherLinger()));
         FeedRunner runner = new FeedRunner(feed, api, publisher, events, config, metrics, statuses.get(feed.name()),
-                retention);
+                retention, tracing);
         running.put(feed.name(), new Running(runner, supervisor.start("feed", "relay-feed-" + feed.name(), runner::run)));
     }
 

@@ -1,5 +1,6 @@
 package io.oprelay.poller;
 
+import io.opentelemetry.context.Context;
 import io.oprelay.twilio.RawResult;
 
 import java.util.ArrayList;
@@ -17,8 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PushQueue {
 
-    /** Pushed results waiting for the loop, and whoever waits for their commit. */
-    record QueuedPush(List<RawResult> results, CompletableFuture<PushOutcome> done) {
+    /**
+     * Pushed results waiting for the loop, whoever waits for their commit, and the trace context of the webhook that
+     * pushed them (carried across the hand-off to the feed's thread).
+     */
+    record QueuedPush(List<RawResult> results, CompletableFuture<PushOutcome> done, Context trace) {
     }
 
 
@@ -52,7 +56,7 @@ final class PushQueue {
         if (before != 0 && before + size > maxQueued) {
             return new Offer(false, before);
         }
-        QueuedPush push = new QueuedPush(List.copyOf(results), done);
+        QueuedPush push = new QueuedPush(List.copyOf(results), done, Context.current());
         queue.add(push);
         done.whenComplete((outcome, failure) -> {
             if (done.isCancelled() && queue.remove(push)) {

@@ -1,5 +1,10 @@
 package io.oprelay.routing;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.oprelay.routing.spi.Deliveries;
 import io.oprelay.routing.spi.Delivery;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,6 +21,7 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
+import io.oprelay.tracing.Tracing;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -30,6 +36,9 @@ import java.util.concurrent.ExecutionException;
  * and the consumer offsets commit together. Kafka failures are handled here and counted in
  * {@code relay.routing.kafka.failures{kind}}: a batch whose commit failed is aborted and rewound; when the outcome is
  * unknown (the commit timed out, the abort failed, the producer was fenced) the worker must open its clients again.
+ *
+ * <p>A transaction is a {@code process} span (a new trace: it holds many results) linked to the trace of each result
+ * it routes, up to {@link #MAX_LINKS}; the actions of each result are in that result's own trace.
  */
 final class BatchTransaction {
 
@@ -38,6 +47,8 @@ final class BatchTransaction {
     static final int MAX_RECORDS_FACTOR = 10;
     /** A transaction takes no further batch once it has been open this long (Kafka Streams commits every 100 ms). */
     static final long MAX_OPEN_NANOS = 100_000_000L;
+    /** Links of a batch span to the results it routes: the SDK's default limit, beyond which links are dropped. */
+    static final int MAX_LINKS = 128;
 
     /** How a batch ended. */
     enum Outcome {
@@ -59,6 +70,7 @@ final class BatchTransaction {
     private final RoutingMetrics metrics;
     private final long maxRecordBytes;
     private int count;
+    private int links;
 
     BatchTransaction(String worker, KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> consumer,
                      RoutingEngine engine, Deliveries deliveries, RoutingMetrics metrics, long maxRecordBytes) {
@@ -104,23 +116,50 @@ final class BatchTransaction {
      */
     Outcome route(ConsumerRecords<String, byte[]> records, int fullBatch, MoreRecords more)
             throws InterruptedException {
+        Tracing tracing = engine.tracing();
+        Span span = tracing.span("process", SpanKind.CONSUMER)
+                .setAttribute(Tracing.MESSAGING_SYSTEM, Tracing.KAFKA)
+                .setAttribute(Tracing.MESSAGING_OPERATION, "process")
+                .setAttribute(Tracing.MESSAGING_GROUP, consumer.groupMetadata().groupId())
+                .startSpan();
+        links = 0;
+        try (Scope ignored = tracing.activate(span)) {
+            Outcome outcome = routeTraced(records, fullBatch, more, span);
+            span.setAttribute(Tracing.MESSAGING_BATCH_COUNT, (long) count);
+            span.setAttribute(Tracing.OUTCOME, outcome.name().toLowerCase(java.util.Locale.ROOT));
+            if (outcome != Outcome.COMMITTED) {
+                span.setStatus(StatusCode.ERROR);
+            }
+            return outcome;
+        } catch (RuntimeException | InterruptedException e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private Outcome routeTraced(ConsumerRecords<String, byte[]> records, int fullBatch, MoreRecords more, Span span)
+            throws InterruptedException {
         RoutingMetrics.Batch batch = metrics.batch();
         Map<TopicPartition, Long> first = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         long opened = System.nanoTime();
         try {
             producer.beginTransaction();
-            WebhookWaits webhooks = new WebhookWaits(deliveries, engine.deadLetterTopic());
+            WebhookWaits webhooks = new WebhookWaits(deliveries, engine.deadLetterTopic(), engine.tracing());
             ConsumerRecords<String, byte[]> polled = records;
             while (true) {
                 remember(polled, first, next);
                 for (ConsumerRecord<String, byte[]> record : polled) {
+                    link(span, record);
                     RoutingEngine.Routed routed = engine.route(record, maxRecordBytes, batch);
                     for (ProducerRecord<String, byte[]> out : routed.records()) {
                         send(out);
                     }
-                    for (Delivery delivery : routed.deliveries()) {
-                        webhooks.start(record, delivery);
+                    for (int i = 0; i < routed.deliveries().size(); i++) {
+                        webhooks.start(record, routed.deliveries().get(i), routed.deliveryTraces().get(i));
                     }
                 }
                 count += polled.count();
@@ -163,6 +202,18 @@ final class BatchTransaction {
         } catch (KafkaException | IllegalStateException e) {
             failed("commit", e, "the batch is aborted and replayed");
             return abort(first);
+        }
+    }
+
+    /** Links the batch's span to the trace of a result it routes, while under {@link #MAX_LINKS}. */
+    private void link(Span span, ConsumerRecord<String, byte[]> record) {
+        if (links >= MAX_LINKS || !span.isRecording()) {
+            return;
+        }
+        SpanContext result = Span.fromContext(engine.tracing().extract(record.headers())).getSpanContext();
+        if (result.isValid()) {
+            span.addLink(result);
+            links++;
         }
     }
 

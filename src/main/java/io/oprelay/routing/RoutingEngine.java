@@ -1,5 +1,9 @@
 package io.oprelay.routing;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.oprelay.kafka.RecordSize;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -10,6 +14,8 @@ import io.oprelay.routing.spi.Delivery;
 import io.oprelay.routing.spi.Effects;
 import io.oprelay.routing.spi.ErrorText;
 import io.oprelay.routing.spi.ResultFacts;
+import io.oprelay.tracing.TraceHeaders;
+import io.oprelay.tracing.Tracing;
 import io.oprelay.twilio.OperatorResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,6 +31,10 @@ import java.util.List;
 /**
  * The transform step of the router, free of I/O: reads one result event, finds the rules it fires (in file order;
  * several may fire) and renders their actions into records to publish and webhooks to call.
+ *
+ * <p>Each action of a fired rule is an {@code action} span, child of the trace context the result event carries:
+ * that is what connects a result's trace to its hint, command or dead letter, whose records carry the action's
+ * {@code traceparent}; its webhook deliveries continue the same context.
  */
 public final class RoutingEngine {
 
@@ -32,8 +42,15 @@ public final class RoutingEngine {
     private final Rule[] ordered;
     private final ObjectReader results;
     private final String deadLetterTopic;
+    private final Tracing tracing;
 
+    /** An engine that traces nothing (tests, the dry run's callers that have no tracer). */
     public RoutingEngine(List<Rule> rules, ObjectMapper mapper, String deadLetterTopic) {
+        this(rules, mapper, deadLetterTopic, Tracing.off());
+    }
+
+    public RoutingEngine(List<Rule> rules, ObjectMapper mapper, String deadLetterTopic, Tracing tracing) {
+        this.tracing = tracing;
         this.rules = List.copyOf(rules);
         this.ordered = this.rules.toArray(Rule[]::new);
         this.results = resultReader(mapper);
@@ -58,6 +75,11 @@ public final class RoutingEngine {
     /** Topic of dead letters. */
     public String deadLetterTopic() {
         return deadLetterTopic;
+    }
+
+    /** How the router traces (the engine's action spans, the batch and delivery spans of its caller). */
+    public Tracing tracing() {
+        return tracing;
     }
 
     /** A rule that fired and what each of its actions produced. */
@@ -163,9 +185,19 @@ public final class RoutingEngine {
         return new Replay(List.copyOf(outputs), null);
     }
 
-    /** What the router does for one consumed record. */
+    /**
+     * What the router does for one consumed record.
+     *
+     * @param deliveryTraces the trace context of each delivery (its action's span), in the order of {@code deliveries}
+     */
     public record Routed(ConsumerRecord<String, byte[]> source, List<ProducerRecord<String, byte[]>> records,
-                         List<Delivery> deliveries) {
+                         List<Delivery> deliveries, List<Context> deliveryTraces) {
+
+        /** Deliveries without trace context. */
+        public Routed(ConsumerRecord<String, byte[]> source, List<ProducerRecord<String, byte[]>> records,
+                      List<Delivery> deliveries) {
+            this(source, records, deliveries, deliveries.stream().map(delivery -> Context.root()).toList());
+        }
     }
 
     /**
@@ -220,33 +252,55 @@ public final class RoutingEngine {
         batch.evaluated(!matches.isEmpty());
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         List<Delivery> deliveries = new ArrayList<>();
+        List<Context> traces = new ArrayList<>();
+        Context result = matches.isEmpty() ? Context.root() : tracing.extract(record.headers());
         for (Match match : matches) {
             batch.fired(match.rule().name());
             for (ActionOutput output : match.actions()) {
-                if (output.error() != null) {
-                    records.add(DeadLetters.of(deadLetterTopic, record, output.error(), match.rule().name(),
-                            output.action().type(), 0));
-                    batch.action(output.action().type(), RoutingMetrics.DEAD_LETTERED,
-                            Duration.ofNanos(System.nanoTime() - started));
-                    continue;
+                Span span = actionSpan(result, match.rule().name(), output.action().type());
+                TraceHeaders trace = tracing.headersOf(result.with(span));
+                if (output.error() == null) {
+                    // Before the size check: the header counts towards the record's size.
+                    output.effects().records().forEach(out -> trace.writeTo(out.headers()));
                 }
-                String tooLarge = tooLarge(output.effects().records(), maxRecordBytes);
-                if (tooLarge != null) {
-                    records.add(DeadLetters.of(deadLetterTopic, record, tooLarge, match.rule().name(),
-                            output.action().type(), 0));
+                String failure = output.error() != null ? output.error()
+                        : tooLarge(output.effects().records(), maxRecordBytes);
+                if (failure != null) {
+                    ProducerRecord<String, byte[]> deadLetter = DeadLetters.of(deadLetterTopic, record, failure,
+                            match.rule().name(), output.action().type(), 0);
+                    trace.writeTo(deadLetter.headers());
+                    records.add(deadLetter);
                     batch.action(output.action().type(), RoutingMetrics.DEAD_LETTERED,
                             Duration.ofNanos(System.nanoTime() - started));
+                    span.setAttribute(Tracing.OUTCOME, RoutingMetrics.DEAD_LETTERED);
+                    span.setStatus(StatusCode.ERROR, failure);
+                    span.end();
                     continue;
                 }
                 records.addAll(output.effects().records());
-                deliveries.addAll(output.effects().deliveries());
+                for (Delivery delivery : output.effects().deliveries()) {
+                    deliveries.add(delivery);
+                    traces.add(result.with(span));
+                }
                 if (!output.effects().records().isEmpty()) {
                     batch.action(output.action().type(), RoutingMetrics.PUBLISHED,
                             Duration.ofNanos(System.nanoTime() - started));
+                    span.setAttribute(Tracing.ATTEMPTS, 1L);
                 }
+                span.setAttribute(Tracing.OUTCOME, output.effects().records().isEmpty() ? "delivering"
+                        : RoutingMetrics.PUBLISHED);
+                span.end();
             }
         }
-        return new Routed(record, records, deliveries);
+        return new Routed(record, records, deliveries, traces);
+    }
+
+    /** The span of one action of a fired rule, under the trace of the result it acts on. */
+    private Span actionSpan(Context result, String rule, String type) {
+        return tracing.span("action", SpanKind.INTERNAL).setParent(result)
+                .setAttribute(Tracing.RULE, rule)
+                .setAttribute(Tracing.ACTION_TYPE, type)
+                .startSpan();
     }
 
     /** Why one of the records is too large to send, or null when all fit. */

@@ -2,6 +2,7 @@ package io.oprelay.routing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oprelay.routing.spi.ActionType;
+import io.oprelay.tracing.Tracing;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -34,7 +35,7 @@ public class RuleBook {
     private final String source;
     private final RoutingEngine engine;
 
-    public RuleBook(RoutingConfig config, @All List<ActionType> actions, ObjectMapper mapper) {
+    public RuleBook(RoutingConfig config, @All List<ActionType> actions, ObjectMapper mapper, Tracing tracing) {
         Map<String, ActionType> byType = new LinkedHashMap<>();
         for (ActionType action : actions) {
             if (byType.put(action.type(), action) != null) {
@@ -45,7 +46,7 @@ public class RuleBook {
         Path file = config.rulesFile().orElse(null);
         this.source = file == null ? "classpath:" + DEFAULT_RULES : file.toString();
         List<Rule> rules = parser.parse(source, file == null ? readDefault() : read(file));
-        this.engine = new RoutingEngine(rules, mapper, config.deadLetterTopic());
+        this.engine = new RoutingEngine(rules, mapper, config.deadLetterTopic(), tracing);
         LOG.infof("Routing: %d rule(s) loaded from %s", rules.size(), source);
     }
 

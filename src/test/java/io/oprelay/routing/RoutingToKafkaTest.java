@@ -221,7 +221,7 @@ class RoutingToKafkaTest {
     void rulesEndpointListsTheLoadedRulesInOrder() {
         Api.given().get("/api/routing/rules").then().statusCode(200)
                 .body("rules.name", contains("angry-customer-hint", "low-score-escalation", "flaky-workflow",
-                        "dead-workflow", "hint-webhook", "secret-workflow", "replay-workflow"))
+                        "dead-workflow", "hint-webhook", "secret-workflow", "replay-workflow", "traced-escalation"))
                 .body("rules[0].when.type", equalTo("all"))
                 .body("rules[1].actions.type", contains("workflow", "agent-assist"))
                 .body("rules[1].actions[0].topic", equalTo(COMMANDS));
