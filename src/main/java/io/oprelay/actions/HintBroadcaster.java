@@ -1,5 +1,8 @@
 package io.oprelay.actions;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.oprelay.tracing.Tracing;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -33,8 +36,8 @@ public class HintBroadcaster {
     private static final Pattern EVENT_ID = Pattern.compile("(\\d{1,10})-(\\d{1,19})");
 
     /**
-     * One hint as streamed: its event id, position and record time in the hints topic, conversation and JSON, and
-     * the W3C trace context of the hint record's {@code traceparent} header (null when it has none).
+     * One hint as streamed: its event id, position and record time in the hints topic, conversation and JSON, and the
+     * value of the record's {@code traceparent} header (null when it has none).
      */
     public record StreamedHint(String id, int partition, long offset, long timestamp, String conversationId,
                                String json, String traceparent) {
@@ -50,20 +53,29 @@ public class HintBroadcaster {
     /** The offset of the last hint published per partition of the hints topic. */
     private final Map<Integer, Long> newest = new HashMap<>();
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final Tracing tracing;
 
     @Inject
-    public HintBroadcaster(ActionsConfig config) {
-        this(config.agentAssist().bufferSize());
+    public HintBroadcaster(ActionsConfig config, Tracing tracing) {
+        this(config.agentAssist().bufferSize(), tracing);
     }
 
     HintBroadcaster(int capacity) {
+        this(capacity, Tracing.off());
+    }
+
+    HintBroadcaster(int capacity, Tracing tracing) {
         this.capacity = Math.max(1, capacity);
+        this.tracing = tracing;
     }
 
     /**
      * Adds a hint to the buffer and hands it to every matching subscriber, unless a hint at or after its offset in
      * its partition was published already: a hint reader that restarts reads the tail of the topic again, and
      * subscribers must not get those hints twice.
+     *
+     * <p>A hint that carries a {@code traceparent} is handed out in an {@code sse} span, child of the action that
+     * produced it, with the number of subscribers it went to.
      */
     public void publish(StreamedHint hint) {
         synchronized (buffer) {
@@ -76,10 +88,29 @@ public class HintBroadcaster {
             while (buffer.size() > capacity) {
                 buffer.removeFirst();
             }
-            for (Subscriber subscriber : subscribers) {
-                subscriber.offer(hint);
+            if (hint.traceparent() == null) {
+                offerAll(hint);
+                return;
+            }
+            Span span = tracing.span("sse", SpanKind.CONSUMER)
+                    .setParent(tracing.fromTraceparent(hint.traceparent())).startSpan();
+            try {
+                span.setAttribute(Tracing.SUBSCRIBERS, (long) offerAll(hint));
+            } finally {
+                span.end();
             }
         }
+    }
+
+    /** Offers a hint to every subscriber; returns how many took it. */
+    private int offerAll(StreamedHint hint) {
+        int took = 0;
+        for (Subscriber subscriber : subscribers) {
+            if (subscriber.offer(hint)) {
+                took++;
+            }
+        }
+        return took;
     }
 
     /**
@@ -146,10 +177,12 @@ public class HintBroadcaster {
     }
 
     private record Subscriber(String conversationId, Consumer<StreamedHint> listener) {
-        void offer(StreamedHint hint) {
+        boolean offer(StreamedHint hint) {
             if (conversationId == null || Objects.equals(conversationId, hint.conversationId())) {
                 listener.accept(hint);
+                return true;
             }
+            return false;
         }
     }
 }
