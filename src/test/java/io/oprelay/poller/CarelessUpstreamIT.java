@@ -128,6 +128,8 @@ class CarelessUpstreamIT {
                 assertThat(feed.path("errors").asLong()).as(feed.toString()).isZero();
                 String metrics = relay.get("/q/metrics").body();
                 assertThat(counter(metrics, "relay_poller_future_dated_total", "feed=\"default\"")).isEqualTo(1);
+                assertThat(counter(metrics, "relay_workers_running", "worker=\"feed\""))
+                        .as("the worker gauge the alerts read").isEqualTo(1);
                 assertThat(counter(metrics, "relay_results_oversize_total", "format=\"text\"")).isEqualTo(1);
                 assertThat(counter(metrics, "relay_poller_skipped_total", "reason=\"older-than-window\""))
                         .isEqualTo(1);
@@ -156,7 +158,9 @@ class CarelessUpstreamIT {
 
     /** The value of one counter in a Prometheus scrape, the one whose labels include {@code label}; 0 if absent. */
     private static double counter(String scrape, String name, String label) {
-        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\}\\s+(\\S+)$").matcher(scrape);
+        // A sample may end with an OpenMetrics exemplar ("# {trace_id=...} 1.0 <time>") when it was counted in a span.
+        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\}\\s+(\\S+)(?:\\s+#.*)?$")
+                .matcher(scrape);
         while (line.find()) {
             if (line.group(1).contains(label)) {
                 return Double.parseDouble(line.group(2));
