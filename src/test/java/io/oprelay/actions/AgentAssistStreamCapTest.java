@@ -1,10 +1,10 @@
 package io.oprelay.actions;
 
 import io.oprelay.routing.SampleResults;
+import io.oprelay.support.TightLimits;
 import io.oprelay.support.Waits;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
@@ -15,17 +15,13 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** An instance serves at most {@code relay.actions.agent-assist.max-streams} streams; more are told to come back. */
+/**
+ * An instance serves at most {@code relay.actions.agent-assist.max-streams} streams ({@link TightLimits}: two); more
+ * are told to come back.
+ */
 @QuarkusTest
-@TestProfile(AgentAssistStreamCapTest.TwoStreams.class)
+@TestProfile(TightLimits.class)
 class AgentAssistStreamCapTest {
-
-    public static class TwoStreams implements QuarkusTestProfile {
-        @Override
-        public java.util.Map<String, String> getConfigOverrides() {
-            return java.util.Map.of("relay.actions.agent-assist.max-streams", "2");
-        }
-    }
 
     @TestHTTPResource("/agent-assist/stream")
     URL stream;

@@ -4,32 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.oprelay.events.TopicsConfig;
 import io.oprelay.routing.ResultEvents;
 import io.oprelay.routing.SampleResults;
+import io.oprelay.support.QuietApp;
 import io.oprelay.support.Waits;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The hint stream does not depend on the poller: a router-only instance ({@code mode: router}, the poller off, the
- * stream on by default) streams the hints it routes.
+ * stream on by default) streams the hints it routes. {@link QuietApp} is exactly that configuration (the poller off);
+ * sharing it spares the suite a Quarkus build and start of its own.
  */
 @QuarkusTest
-@TestProfile(AgentAssistStreamRouterOnlyTest.RouterOnly.class)
+@TestProfile(QuietApp.class)
 class AgentAssistStreamRouterOnlyTest extends HintStreamOfOneMode {
-
-    public static class RouterOnly implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("relay.poller.enabled", "false");
-        }
-    }
 
     @Inject
     TopicsConfig topics;

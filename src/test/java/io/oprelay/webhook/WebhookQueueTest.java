@@ -10,10 +10,10 @@ import io.oprelay.support.CommittedReader;
 import io.oprelay.support.EventContract;
 import io.oprelay.support.KafkaBrokerResource;
 import io.oprelay.support.Meters;
+import io.oprelay.support.TightLimits;
 import io.oprelay.support.Waits;
 import io.oprelay.twilio.OutputFormat;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static io.oprelay.support.Api.given;
@@ -40,20 +39,14 @@ import static org.hamcrest.Matchers.containsString;
 
 /**
  * The queue of webhook results waiting for the feed's loop is bounded, and a webhook that stopped waiting takes its
- * results out of it. The loop is held up by a slow page of the simulator (longer than the commit timeout).
+ * results out of it. The loop is held up by a slow page of the simulator (longer than the commit timeout, which
+ * {@link TightLimits} sets to 1.5 s, with room for two queued results).
  */
 @QuarkusTest
-@TestProfile(WebhookQueueTest.ShortWaits.class)
+@TestProfile(TightLimits.class)
 class WebhookQueueTest {
 
     private static final long SLOW_PAGE_MS = 4000;
-
-    public static class ShortWaits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("relay.webhook.commit-timeout", "1500ms", "relay.webhook.max-queued-results", "2");
-        }
-    }
 
     @Inject
     Simulator simulator;
