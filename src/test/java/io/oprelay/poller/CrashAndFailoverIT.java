@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged relay as a real process, SIGKILLed at random moments of a backfill. A separate simulator process keeps
+ * The packaged relay as a real process, SIGKILLed at random moments of a backfill, each time with a transaction open
+ * where it can catch one. A separate simulator process keeps
  * Twilio's state across the relay's deaths; a {@code read_committed} reader checks that every result appears exactly
  * once. Replicas handing feeds over to each other: {@link ThreeReplicasIT}.
  */
@@ -117,20 +118,15 @@ class CrashAndFailoverIT {
             List<String> topics = topics("crash-");
             try (RelayProcess relay = relay("relay", simulator, "crash-");
                  Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                // Three kills at random moments; up to three more while none has yet caught a transaction open
-                // (a kill can land just after a commit, or while the feed waits out a 429), so that the run always
-                // proves recovery from an open transaction, not only from kills between transactions.
+                // Three kills at random points of the backfill, each aimed at an open transaction; up to three more
+                // while none has caught one yet (the feed can sit out 429s for the whole 20 s of trying), so that the
+                // run always proves recovery from an open transaction, not only from kills between transactions.
                 for (int kill = 0; kill < 3 || (kill < 6 && !leftATransactionOpen(topics)); kill++) {
                     int threshold = Math.min(11_000, countsById(topics).size() + 800 + random.nextInt(2_000));
                     relay.start();
                     await().atMost(Waits.seconds(120)).pollInterval(Duration.ofMillis(100))
                             .until(() -> countsById(topics).size() >= threshold);
-                    // Killed the moment a transaction is seen open (records past the last stable offset), or at
-                    // the end of the wait: fetching, staging or inside a commit.
-                    long giveUp = System.nanoTime() + Waits.seconds(20).toNanos();
-                    await().atMost(Waits.seconds(40)).pollInterval(Duration.ofMillis(5))
-                            .until(() -> System.nanoTime() > giveUp || openTransaction(admin, topics));
-                    relay.kill();
+                    killWithATransactionOpen(relay, admin, topics, random);
                 }
                 relay.start();
                 assertExactlyOnce(topics, expected, Duration.ofSeconds(180));
@@ -140,6 +136,31 @@ class CrashAndFailoverIT {
                         .isGreaterThan(committed);
                 assertThat(committed).isEqualTo(expected.size());
             }
+        }
+    }
+
+    /**
+     * Kills the relay while one of its transactions is open, or wherever it stands after 20 s of trying. A transaction
+     * is open for tens of milliseconds at a time, less than it takes to ask the broker, so the relay is frozen
+     * (SIGSTOP) at a random moment and looked at while it cannot move: records past the last stable offset mean a
+     * transaction is open and the kill leaves it behind; otherwise it is thawed and frozen again a moment later. The
+     * wait after freezing lets requests already on the wire land, so what the broker shows is what the kill leaves.
+     */
+    private static void killWithATransactionOpen(RelayProcess relay, Admin admin, List<String> topics, Random random)
+            throws Exception {
+        long giveUp = System.nanoTime() + Waits.seconds(20).toNanos();
+        for (int freezes = 1; ; freezes++) {
+            relay.freeze();
+            Thread.sleep(200);
+            boolean open = openTransaction(admin, topics);
+            if (open || System.nanoTime() > giveUp) {
+                relay.kill();
+                System.out.printf("CrashAndFailoverIT: killed after %d freeze(s), %s%n", freezes,
+                        open ? "a transaction open" : "none seen open within 20 s");
+                return;
+            }
+            relay.thaw();
+            Thread.sleep(random.nextInt(60));
         }
     }
 

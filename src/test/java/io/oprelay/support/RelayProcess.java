@@ -137,6 +137,27 @@ public final class RelayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops every thread of the process where it stands (SIGSTOP), so that a test can look at what the process left
+     * in Kafka without it moving on, then {@link #thaw()} it or {@link #kill()} it as it is.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #freeze() frozen} process run on (SIGCONT). */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(urlOf(path))).timeout(Duration.ofSeconds(10))
                 .header("X-API-Key", Api.KEY).GET()
