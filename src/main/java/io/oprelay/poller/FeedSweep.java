@@ -2,7 +2,6 @@ package io.oprelay.poller;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import io.oprelay.cursor.FeedCursor;
 import io.oprelay.cursor.PageStep;
@@ -65,8 +64,7 @@ final class FeedSweep {
             span.setAttribute(Tracing.OUTCOME, outcome.tag());
             return outcome;
         } catch (RuntimeException e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR);
+            Tracing.failed(span, e);
             throw e;
         } finally {
             span.end();

@@ -2,7 +2,6 @@ package io.oprelay.poller;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.oprelay.cursor.FeedCursor;
@@ -131,7 +130,7 @@ final class FeedTransactions {
         try (Scope ignored = tracing.activate(span)) {
             reporter.oversize(publisher.commit(staged.records(), cursor.head(), staged.added(), cursor::window));
         } catch (RuntimeException e) {
-            failed(span, e);
+            Tracing.failed(span, e);
             throw e;
         } finally {
             span.end();
@@ -183,7 +182,7 @@ final class FeedTransactions {
                 reporter.oversize(publisher.commit(records, step.next(), step.added(),
                         () -> cursor.windowAfter(step)));
             } catch (RuntimeException e) {
-                failed(span, e);
+                Tracing.failed(span, e);
                 throw e;
             } finally {
                 span.end();
@@ -210,10 +209,5 @@ final class FeedTransactions {
                 .setAttribute(Tracing.FEED, reporter.feed())
                 .setAttribute(Tracing.PATH, path)
                 .startSpan();
-    }
-
-    private static void failed(Span span, RuntimeException e) {
-        span.recordException(e);
-        span.setStatus(StatusCode.ERROR);
     }
 }

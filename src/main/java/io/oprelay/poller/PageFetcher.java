@@ -2,7 +2,6 @@ package io.oprelay.poller;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.oprelay.tracing.Tracing;
@@ -77,8 +76,7 @@ final class PageFetcher implements AutoCloseable {
             span.setAttribute(Tracing.RESULTS, page.items().size());
             return new Fetched(page, parent.with(span));
         } catch (RuntimeException e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR);
+            Tracing.failed(span, e);
             throw e;
         } finally {
             span.end();

@@ -132,8 +132,7 @@ final class BatchTransaction {
             }
             return outcome;
         } catch (RuntimeException | InterruptedException e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR);
+            Tracing.failed(span, e);
             throw e;
         } finally {
             span.end();

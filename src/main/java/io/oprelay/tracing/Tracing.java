@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -146,6 +147,12 @@ public class Tracing {
         } else {
             MDC.put(key, value);
         }
+    }
+
+    /** Marks {@code span} failed by {@code failure}: the exception as an event, the status ERROR. */
+    public static void failed(Span span, Throwable failure) {
+        span.recordException(failure);
+        span.setStatus(StatusCode.ERROR);
     }
 
     /** The trace context a record carries in its headers; {@link Context#root()} when it carries none. */
